@@ -1,0 +1,48 @@
+# kepatuhan — run `make` or `make help` to see every target.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell (cat pyproject.toml; $(PYTHON) --version 2>&1) | sha1sum | cut -c1-12)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup data reports notebooks test lint lab bench clean
+
+help: ## List every target with one line each
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@echo "Setting up $(VENV) (python3 -m venv + pip install -e '.[dev]')…"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP) ## Create .venv and install the project (runs by itself when pyproject.toml changes)
+
+data: $(STAMP) ## Validate data/raw and (re)build data/processed
+	@$(BIN)/kepatuhan validate
+	@$(BIN)/kepatuhan process
+
+reports: data ## Build every HTML report into reports/ (index: reports/index.html)
+	@$(BIN)/kepatuhan build
+
+notebooks: $(STAMP) ## Re-execute the notebooks in place on the shipped data and normalise them
+	@$(BIN)/python -m kepatuhan.notebooks refresh
+
+lint: $(STAMP) ## ruff over src/ and tests/
+	@$(BIN)/ruff check src tests
+
+test: $(STAMP) ## ruff, then the whole pytest suite (notebooks validated by nbval)
+	@$(BIN)/ruff check src tests
+	@$(BIN)/python -m pytest
+
+lab: $(STAMP) ## Start JupyterLab with the project installed
+	@$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## Benchmark report building (prints the four ratio lines)
+	@$(BIN)/python -m kepatuhan.bench
+
+clean: ## Remove built reports and processed tables (raw data is never touched)
+	@rm -rf reports/*.html reports/entity reports/province reports/national reports/.build data/processed/*.csv data/processed/*.json

@@ -1,0 +1,288 @@
+"""raw → validated → reconciled tables, and the processed/ stage that caches them.
+
+`load()` is what notebooks call. It reads data/processed/ when its manifest still matches the raw
+files (by checksum) and the package version; otherwise it validates and reconciles the raw files in
+memory. `process()` writes data/processed/ atomically (owid/etl-style: rebuilt only when a checksum
+changed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, grading, paths
+from .errors import DataError, Problem
+from .names import Entity, NameIndex
+
+PROCESSED_TABLES = ("entities", "units", "aggregates", "conflicts", "entity_sources", "unit_sources")
+_CODE_COLUMNS = {
+    "entity_code", "province_code", "unit_code", "parent_code", "location_code", "scope_code", "code",
+}
+
+
+@dataclass
+class Dataset:
+    """The validated data a report draws on. Resolved tables hold one row per (year, entity/unit)."""
+
+    entities: pd.DataFrame
+    units: pd.DataFrame
+    aggregates: pd.DataFrame
+    conflicts: pd.DataFrame
+    entity_sources: pd.DataFrame  # every raw entity row, so a report can cite each source
+    unit_sources: pd.DataFrame
+    regions: pd.DataFrame
+    aliases: pd.DataFrame
+    version: str  # short hash of the raw and reference files
+
+    @cached_property
+    def names(self) -> NameIndex:
+        return name_index(self.regions, self.aliases)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in PROCESSED_TABLES}
+
+
+def read_regions(data_dir: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ref = paths.reference_dir(data_dir)
+    regions_path, aliases_path = ref / paths.REGIONS_FILE, ref / paths.ALIASES_FILE
+    for path in (regions_path, aliases_path):
+        if not path.is_file():
+            raise DataError([Problem(str(path), None, "", "reference file missing")])
+    regions = pd.read_csv(regions_path, dtype=str, keep_default_na=False)
+    aliases = pd.read_csv(aliases_path, dtype=str, keep_default_na=False)
+    return regions, aliases
+
+
+def name_index(regions: pd.DataFrame, aliases: pd.DataFrame) -> NameIndex:
+    entities = [
+        Entity(r.code, r.name, r.type, r.province_code) for r in regions.itertuples(index=False)
+    ]
+    return NameIndex.build(entities, zip(aliases["alias"], aliases["code"], strict=True))
+
+
+def raw_files(data_dir: Path | str | None = None) -> list[Path]:
+    raw = paths.raw_dir(data_dir)
+    return [raw / name for name in paths.RAW_FILES.values()]
+
+
+def data_version(data_dir: Path | str | None = None) -> str:
+    return _digest(_input_checksums(data_dir))[:12]
+
+
+def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, list], list[Problem]]:
+    """Typed tables grouped by kind, and every problem found in any of the files."""
+    from .io import read_raw_table  # pandera is imported only when raw files are validated
+    from .validation import validate_table
+
+    tables: dict[str, list] = {"entity": [], "unit": [], "aggregate": []}
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            raw = read_raw_table(path)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        typed, found = validate_table(raw, regions)
+        problems += found
+        typed = typed.assign(file=raw.label, line=typed.index)
+        tables[raw.kind].append(typed.reset_index(drop=True))
+    return tables, problems
+
+
+def build(data_dir: Path | str | None = None) -> Dataset:
+    """Validate and reconcile the raw files; DataError lists every problem."""
+    from .reconcile import reconcile
+
+    regions, aliases = read_regions(data_dir)
+    files = raw_files(data_dir)
+    tables, problems = validate_files(files, regions)
+    if problems:
+        raise DataError(problems)
+    frames = {kind: pd.concat(parts, ignore_index=True) for kind, parts in tables.items()}
+    region_of = regions.set_index("code")
+    entity_rows = frames["entity"]
+    entities, entity_conflicts = reconcile(entity_rows, ["year", "entity_code"], "score")
+    entities = _graded(entities, region_of, "entity_code")
+    unit_rows = frames["unit"]
+    units, unit_conflicts = reconcile(unit_rows, ["year", "unit_code"], "score")
+    units = _graded(units, region_of, "location_code")
+    aggregates, aggregate_conflicts = reconcile(
+        frames["aggregate"], ["year", "scope_code", "entity_type", "measure"], "count",
+        use_labels=False,
+    )
+    conflicts = pd.concat(
+        [
+            _conflict_frame(entity_conflicts, "entity", "entity_code", region_of),
+            _conflict_frame(unit_conflicts, "unit", "unit_code", region_of, unit_rows),
+            _conflict_frame(aggregate_conflicts, "aggregate", None, region_of),
+        ],
+        ignore_index=True,
+    )
+    return Dataset(
+        entities=entities,
+        units=units,
+        aggregates=aggregates[
+            ["year", "scope_code", "entity_type", "measure", "count", "percent", "source_url",
+             "n_sources", "conflict_rule"]
+        ].reset_index(drop=True),
+        conflicts=conflicts,
+        entity_sources=entity_rows[
+            ["year", "entity_code", "entity_name", "score", "zone", "category", "source_url"]
+        ].sort_values(["year", "entity_code", "source_url"], kind="stable").reset_index(drop=True),
+        unit_sources=unit_rows[["year", "unit_code", "unit_name", "score", "source_url"]]
+        .sort_values(["year", "unit_code", "source_url"], kind="stable").reset_index(drop=True),
+        regions=regions,
+        aliases=aliases,
+        version=data_version(data_dir),
+    )
+
+
+def _graded(frame: pd.DataFrame, region_of: pd.DataFrame, place_column: str) -> pd.DataFrame:
+    """Add the grade of every chosen score; a published label always wins over a computed one."""
+    grades = [grading.classify(s, y) for s, y in zip(frame["score"], frame["year"], strict=True)]
+    out = frame.copy()
+    out["zone_published"] = out["zone"]
+    out["zone"] = [z if isinstance(z, str) else g.zone for z, g in zip(out["zone"], grades, strict=True)]
+    out["zone_basis"] = [
+        "published" if isinstance(z, str) else ("inferred" if g.inferred else "computed")
+        for z, g in zip(out["zone_published"], grades, strict=True)
+    ]
+    out["category"] = [
+        c if isinstance(c, str) else g.category for c, g in zip(out["category"], grades, strict=True)
+    ]
+    out["opinion"] = out["category"].map(grading.OPINIONS)
+    out["scheme"] = [g.scheme for g in grades]
+    if "entity_code" in out:
+        out["entity_name"] = out["entity_code"].map(region_of["name"])
+    out["province_name"] = out["province_code"].map(region_of["name"])
+    out["place_name"] = out[place_column].map(region_of["name"])
+    out = out.drop(columns=["file", "line"])
+    return out.sort_values(["year", out.columns[1]], kind="stable").reset_index(drop=True)
+
+
+def _conflict_frame(conflicts, level, code_column, region_of, rows=None) -> pd.DataFrame:
+    if conflicts.empty:
+        return pd.DataFrame(columns=["level", "year", "code", "name", "values", "chosen", "rule",
+                                     "resolved", "sources"])
+    out = conflicts.copy()
+    if code_column == "unit_code":
+        names = rows.drop_duplicates("unit_code").set_index("unit_code")
+        out["code"] = out["unit_code"]
+        out["name"] = [
+            f"{names.loc[c, 'unit_name']}, {region_of['name'].get(names.loc[c, 'location_code'], '')}"
+            for c in out["code"]
+        ]
+    elif code_column:
+        out["code"] = out[code_column]
+        out["name"] = out["code"].map(region_of["name"])
+    else:
+        out["code"] = out["scope_code"].fillna("").replace("", "nasional")
+        out["name"] = out["entity_type"] + " " + out["measure"]
+    out["level"] = level
+    return out[["level", "year", "code", "name", "values", "chosen", "rule", "resolved", "sources"]]
+
+
+# -- processed/ stage ------------------------------------------------------------------------------
+
+def process(data_dir: Path | str | None = None, force: bool = False) -> tuple[bool, Path]:
+    """Write processed/ when the raw data or the package changed; returns (rebuilt?, folder)."""
+    out = paths.processed_dir(data_dir)
+    manifest = _manifest(data_dir)
+    if not force and _read_manifest(out) == manifest:
+        return False, out
+    dataset = build(data_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in dataset.tables().items():
+        _atomic_write(out / f"{name}.csv", frame.to_csv(index=False, lineterminator="\n"))
+    _atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return True, out
+
+
+def load(data_dir: Path | str | None = None) -> Dataset:
+    """The dataset, from processed/ when it is up to date, else rebuilt in memory from raw/."""
+    out = paths.processed_dir(data_dir)
+    if _read_manifest(out) != _manifest(data_dir):
+        return build(data_dir)
+    regions, aliases = read_regions(data_dir)
+    tables = {name: _read_processed(out / f"{name}.csv") for name in PROCESSED_TABLES}
+    return Dataset(**tables, regions=regions, aliases=aliases, version=data_version(data_dir))
+
+
+def _read_processed(path: Path) -> pd.DataFrame:
+    header = pd.read_csv(path, nrows=0).columns
+    dtypes = {c: str for c in header if c in _CODE_COLUMNS or c in ("values", "chosen", "rule")}
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    for column in dtypes:
+        if column in ("province_code", "scope_code", "rule"):
+            continue
+        frame[column] = frame[column].fillna("")
+    if "rule" in frame:
+        frame["rule"] = frame["rule"].fillna("")
+    if "conflict_rule" in frame:
+        frame["conflict_rule"] = frame["conflict_rule"].fillna("")
+    return frame
+
+
+def _input_checksums(data_dir) -> dict[str, str]:
+    files = [*raw_files(data_dir)]
+    ref = paths.reference_dir(data_dir)
+    files += [ref / paths.REGIONS_FILE, ref / paths.ALIASES_FILE]
+    return {
+        f"{p.parent.name}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "missing"
+        for p in files
+    }
+
+
+def _manifest(data_dir) -> dict:
+    return {"inputs": _input_checksums(data_dir), "package_version": __version__,
+            "code": _code_checksum()}
+
+
+def _code_checksum() -> str:
+    """Processing code counts as an input: a change to it rebuilds processed/."""
+    here = Path(__file__).parent
+    parts = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(here.glob("*.py"))
+             if p.name in ("dataset.py", "reconcile.py", "validation.py", "grading.py", "io.py")}
+    return _digest(parts)
+
+
+def _digest(parts: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict | None:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if not all((folder / f"{name}.csv").is_file() for name in PROCESSED_TABLES):
+        return None
+    return manifest
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))

@@ -1,0 +1,131 @@
+"""Reading raw CSV files into string tables, with every structural fault named by file and line.
+
+Nothing here writes to data/raw: raw files are edited by people (or written new by the importer).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError, Problem
+
+#: The columns of each raw table, in the order the files keep them.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "entity": (
+        "year", "entity_code", "entity_type", "entity_name", "province_code",
+        "score", "zone", "category", "source_url",
+    ),
+    "unit": (
+        "year", "unit_code", "unit_name", "unit_type", "parent_code", "location_code",
+        "province_code", "score", "zone", "category", "source_url",
+    ),
+    "aggregate": (
+        "year", "scope_code", "entity_type", "measure", "count", "percent", "source_url",
+    ),
+}
+_KEY_COLUMN = {"entity": "entity_code", "unit": "unit_code", "aggregate": "measure"}
+
+
+@dataclass
+class RawTable:
+    kind: str
+    path: Path
+    label: str  # how the file is named in messages
+    frame: pd.DataFrame  # every cell a stripped string; index = line number in the file
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_raw_table(path: Path | str) -> RawTable:
+    """Read one raw CSV (UTF-8, optional BOM, LF or CRLF) or raise DataError naming each fault."""
+    path = Path(path)
+    label = display_path(path)
+    if not path.exists():
+        raise DataError([Problem(label, None, "", "no such file or directory")])
+    if path.is_dir():
+        raise DataError([Problem(label, None, "", "is a directory, expected a CSV file")])
+    data = path.read_bytes()
+    text = _decode(data, label)
+    if not text.strip():
+        raise DataError([Problem(label, None, "", "file is empty (expected a header row)")])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise DataError([Problem(label, 1, "header", f"unreadable CSV: {exc}")]) from None
+    kind = _kind_of(header, label)
+    expected = COLUMNS[kind]
+    problems = _header_problems(header, expected, label)
+    if problems:
+        raise DataError(problems)
+    rows, lines = [], []
+    try:
+        for fields in reader:
+            line = reader.line_num
+            if not fields or all(not f.strip() for f in fields):
+                continue  # blank lines carry nothing
+            if len(fields) != len(header):
+                problems.append(
+                    Problem(
+                        label, line, "",
+                        f"row has {len(fields)} fields, expected {len(header)}"
+                        + (" (truncated row?)" if len(fields) < len(header) else ""),
+                    )
+                )
+                continue
+            rows.append([f.strip() for f in fields])
+            lines.append(line)
+    except csv.Error as exc:
+        problems.append(Problem(label, reader.line_num, "", f"unreadable CSV: {exc}"))
+    if problems:
+        raise DataError(problems)
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=str)
+    return RawTable(kind, path, label, frame[list(expected)])
+
+
+def _decode(data: bytes, label: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            [Problem(label, line, "", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
+        ) from None
+
+
+def _kind_of(header: list[str], label: str) -> str:
+    for kind, key in _KEY_COLUMN.items():
+        if key in header:
+            return kind
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        sep = next(s for s in ";\t|" if s in header[0])
+        shown = {"\t": "tabs"}.get(sep, repr(sep))
+        raise DataError([Problem(label, 1, "header", f"columns are separated by {shown}, expected ','")])
+    raise DataError(
+        [Problem(label, 1, "header", "not a kepatuhan raw table: none of the columns "
+                 "entity_code, unit_code or measure is present")]
+    )
+
+
+def _header_problems(header: list[str], expected: tuple[str, ...], label: str) -> list[Problem]:
+    problems = []
+    missing = [c for c in expected if c not in header]
+    if missing:
+        problems.append(Problem(label, 1, "header", f"missing column {', '.join(map(repr, missing))}"))
+    unknown = [c for c in header if c not in expected]
+    if unknown:
+        problems.append(Problem(label, 1, "header", f"unknown column {', '.join(map(repr, unknown))}"))
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        problems.append(Problem(label, 1, "header", f"repeated column {', '.join(map(repr, dupes))}"))
+    return problems

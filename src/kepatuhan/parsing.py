@@ -1,0 +1,74 @@
+"""Reading numbers and labels the way Indonesian sources print them."""
+
+from __future__ import annotations
+
+import re
+
+# "93,07", "99, 23", "91.01", "51", "50.39%": one to three digits, an optional decimal comma or point
+# (spaces around it tolerated, as news pages print them), at most two decimals.
+_PUBLISHED_NUMBER = re.compile(r"^(\d{1,3})(?:\s*[.,]\s*(\d{1,2}))?\s*%?$")
+_CANONICAL_SCORE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+
+ZONE_WORDS = {
+    "hijau": "hijau", "green": "hijau", "zona hijau": "hijau",
+    "kuning": "kuning", "yellow": "kuning", "zona kuning": "kuning",
+    "merah": "merah", "red": "merah", "zona merah": "merah",
+}
+OPINION_CATEGORY = {
+    "kualitas tertinggi": "A", "tertinggi": "A",
+    "kualitas tinggi": "B", "tinggi": "B",
+    "kualitas sedang": "C", "sedang": "C",
+    "kualitas rendah": "D", "rendah": "D",
+    "kualitas terendah": "E", "terendah": "E",
+}
+
+
+def parse_number(text: object) -> float:
+    """A published score as a float; ValueError with the offending text otherwise."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        cleaned = str(text).strip()
+        found = _PUBLISHED_NUMBER.match(cleaned)
+        if not found:
+            raise ValueError(f"{cleaned!r} is not a number")
+        whole, decimals = found.groups()
+        value = float(f"{whole}.{decimals}" if decimals else whole)
+    return value
+
+
+def parse_canonical_score(text: str) -> float:
+    """Raw files hold scores with a decimal point only, so a stray comma is caught, not guessed."""
+    cleaned = text.strip()
+    if "," in cleaned and _PUBLISHED_NUMBER.match(cleaned):
+        raise ValueError(f"{cleaned!r} uses a decimal comma; raw files use a point")
+    if not _CANONICAL_SCORE.match(cleaned):
+        raise ValueError(f"{cleaned!r} is not a number")
+    return float(cleaned)
+
+
+def parse_zone(text: object) -> str | None:
+    cleaned = _clean_label(text)
+    if not cleaned:
+        return None
+    if cleaned in ZONE_WORDS:
+        return ZONE_WORDS[cleaned]
+    raise ValueError(f"{str(text).strip()!r} is not a zone (hijau, kuning, merah)")
+
+
+def parse_category(text: object) -> str | None:
+    cleaned = _clean_label(text)
+    if not cleaned:
+        return None
+    cleaned = re.sub(r"^(kategori|category|opini)\s+", "", cleaned)
+    if cleaned.upper() in ("A", "B", "C", "D", "E"):
+        return cleaned.upper()
+    if cleaned in OPINION_CATEGORY:
+        return OPINION_CATEGORY[cleaned]
+    raise ValueError(f"{str(text).strip()!r} is not a category (A–E)")
+
+
+def _clean_label(text: object) -> str:
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()

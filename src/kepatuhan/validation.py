@@ -1,0 +1,248 @@
+"""Raw string tables → typed, checked tables. Every fault becomes a Problem naming file, line, column.
+
+Parsing (text → number/label) is done here cell by cell so each message can quote the bad text;
+value rules (ranges, vocabularies, URL form) are declared as pandera schemas; rules that look across
+rows or at the region list (codes exist, types agree, duplicates, label against band) follow.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import grading
+from .errors import Problem
+from .io import COLUMNS, RawTable
+from .parsing import parse_canonical_score
+
+UNIT_TYPES = (
+    "dpmptsp", "dukcapil", "dinkes", "disdik", "dinsos", "puskesmas", "polres", "kantor_pertanahan",
+)
+PEMDA_UNIT_TYPES = UNIT_TYPES[:6]
+AGGREGATE_TYPES = (
+    "all", "kementerian", "lembaga", "provinsi", "kota", "kabupaten", "pemda", "kabkota",
+    *UNIT_TYPES,
+)
+MEASURES = ("assessed", *grading.ZONES, *grading.CATEGORIES)
+UNIT_PARENTS = {"polres": "polri", "kantor_pertanahan": "kementerian-atr-bpn"}
+_URL = r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$"
+_URL_ERROR = "must be an http(s) address (source_url)"
+
+
+def _text(values, error, nullable=False):
+    return pa.Column(str, pa.Check.isin(values, error=error), nullable=nullable)
+
+
+_SCORE = pa.Column(float, pa.Check.in_range(0, 100, error="score must be between 0 and 100"))
+_ZONE = _text(grading.ZONES, "must be hijau, kuning, merah or blank", nullable=True)
+_CATEGORY = _text(grading.CATEGORIES, "must be one of A–E or blank", nullable=True)
+_SOURCE = pa.Column(str, pa.Check.str_matches(_URL, error=_URL_ERROR))
+_NONEMPTY = pa.Column(str, pa.Check.str_length(min_value=1, error="must not be blank"))
+_YEAR = pa.Column(int)
+
+SCHEMAS = {
+    "entity": pa.DataFrameSchema({
+        "year": _YEAR,
+        "entity_code": _NONEMPTY,
+        "entity_type": _text(
+            ("kementerian", "lembaga", "provinsi", "kabupaten", "kota"),
+            "must be kementerian, lembaga, provinsi, kabupaten or kota",
+        ),
+        "entity_name": _NONEMPTY,
+        "province_code": pa.Column(str, nullable=True),
+        "score": _SCORE, "zone": _ZONE, "category": _CATEGORY, "source_url": _SOURCE,
+    }),
+    "unit": pa.DataFrameSchema({
+        "year": _YEAR,
+        "unit_code": _NONEMPTY,
+        "unit_name": _NONEMPTY,
+        "unit_type": _text(UNIT_TYPES, "must be one of " + ", ".join(UNIT_TYPES)),
+        "parent_code": _NONEMPTY,
+        "location_code": _NONEMPTY,
+        "province_code": _NONEMPTY,
+        "score": _SCORE, "zone": _ZONE, "category": _CATEGORY, "source_url": _SOURCE,
+    }),
+    "aggregate": pa.DataFrameSchema({
+        "year": _YEAR,
+        "scope_code": pa.Column(str, nullable=True),
+        "entity_type": _text(AGGREGATE_TYPES, "must be one of " + ", ".join(AGGREGATE_TYPES)),
+        "measure": _text(MEASURES, "must be one of " + ", ".join(MEASURES)),
+        "count": pa.Column("Int64", pa.Check.ge(0, error="must not be negative")),
+        "percent": pa.Column(
+            float, pa.Check.in_range(0, 100, error="must be between 0 and 100 or blank"),
+            nullable=True,
+        ),
+        "source_url": _SOURCE,
+    }),
+}
+
+
+def validate_table(table: RawTable, regions: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed frame (index = file line) and the problems found; rows with problems are still kept."""
+    problems: list[Problem] = []
+    typed = _convert(table, problems)
+    try:
+        SCHEMAS[table.kind].validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        for case in exc.failure_cases.itertuples():
+            if case.column is None or pd.isna(case.index):
+                problems.append(Problem(table.label, None, str(case.column or ""), str(case.check)))
+                continue
+            shown = "blank" if case.failure_case in ("", None) else repr(case.failure_case)
+            problems.append(Problem(table.label, int(case.index), case.column, f"{shown} {case.check}"))
+    problems += _cross_checks(table, typed, regions)
+    return typed, problems
+
+
+def _convert(table: RawTable, problems: list[Problem]) -> pd.DataFrame:
+    raw = table.frame
+    typed = raw.copy()
+    for column in COLUMNS[table.kind]:
+        if column == "year":
+            typed[column] = [_cell(table, line, column, v, _year, problems) for line, v in raw[column].items()]
+            typed[column] = typed[column].astype("Int64")
+        elif column == "score":
+            typed[column] = [
+                _cell(table, line, column, v, parse_canonical_score, problems) for line, v in raw[column].items()
+            ]
+            typed[column] = typed[column].astype(float)
+        elif column == "count":
+            typed[column] = [_cell(table, line, column, v, _count, problems) for line, v in raw[column].items()]
+            typed[column] = typed[column].astype("Int64")
+        elif column == "percent":
+            typed[column] = [
+                None if not v else _cell(table, line, column, v, parse_canonical_score, problems)
+                for line, v in raw[column].items()
+            ]
+            typed[column] = typed[column].astype(float)
+        elif column in ("zone", "category", "province_code", "scope_code"):
+            typed[column] = pd.Series([v or None for v in raw[column]], index=raw.index, dtype=object)
+    # Rows whose numbers did not parse are already reported; keep them out of the value checks.
+    for column in ("year", "score", "count"):
+        if column in typed:
+            typed = typed[typed[column].notna()]
+    if "year" in typed:
+        typed["year"] = typed["year"].astype(int)
+    return typed
+
+
+def _cell(table, line, column, value, parse, problems):
+    if value == "":
+        problems.append(Problem(table.label, line, column, "must not be blank"))
+        return None
+    try:
+        return parse(value)
+    except ValueError as exc:
+        problems.append(Problem(table.label, line, column, str(exc)))
+        return None
+
+
+def _year(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(f"{text!r} is not a year")
+    year = int(text)
+    grading.scheme_for(year)  # raises the reason a year cannot be used
+    return year
+
+
+def _count(text: str) -> int:
+    if text.startswith("-") and text[1:].isdigit():
+        raise ValueError(f"{text!r} must not be negative")
+    if not text.isdigit():
+        raise ValueError(f"{text!r} is not a whole number")
+    return int(text)
+
+
+def _cross_checks(table: RawTable, typed: pd.DataFrame, regions: pd.DataFrame) -> list[Problem]:
+    label, problems = table.label, []
+    known = regions.set_index("code")
+
+    def need(line, column, code, types=None, what="code"):
+        if not _present(code):
+            return None
+        if code not in known.index:
+            problems.append(Problem(label, line, column, f"unknown {what} {code!r} (not in data/reference/regions.csv)"))
+            return None
+        region = known.loc[code]
+        if types and region["type"] not in types:
+            problems.append(
+                Problem(label, line, column, f"{code!r} is a {region['type']}, expected {' or '.join(types)}")
+            )
+        return region
+
+    for line, row in typed.iterrows():
+        if table.kind == "entity":
+            region = need(line, "entity_code", row["entity_code"])
+            if region is not None and region["type"] != row["entity_type"]:
+                problems.append(Problem(label, line, "entity_type",
+                                        f"{row['entity_type']!r} but {row['entity_code']!r} is a {region['type']}"))
+            _province_check(problems, label, line, row, region, need)
+        elif table.kind == "unit":
+            parent = UNIT_PARENTS.get(row["unit_type"])
+            if parent:
+                if row["parent_code"] != parent:
+                    problems.append(Problem(label, line, "parent_code",
+                                            f"a {row['unit_type']} unit belongs to {parent!r}, not {row['parent_code']!r}"))
+            else:
+                need(line, "parent_code", row["parent_code"], ("kabupaten", "kota", "provinsi"))
+            location = need(line, "location_code", row["location_code"], ("kabupaten", "kota", "provinsi"))
+            _province_check(problems, label, line, row, location, need)
+        else:
+            if _present(row["scope_code"]):
+                need(line, "scope_code", row["scope_code"], ("provinsi",), what="province code")
+        if table.kind in ("entity", "unit") and row.get("score") == row.get("score"):
+            problems += _label_checks(label, line, row)
+    problems += _duplicates(table)
+    return problems
+
+
+def _province_check(problems, label, line, row, region, need):
+    province = row["province_code"] if _present(row["province_code"]) else None
+    if province:
+        need(line, "province_code", province, ("provinsi",), what="province code")
+    if region is None:
+        return
+    expected = region["province_code"] if isinstance(region["province_code"], str) else ""
+    if (province or "") != expected:
+        problems.append(Problem(label, line, "province_code",
+                                f"{province or 'blank'!r} but {region.name!r} lies in {expected or 'no province'!r}"))
+
+
+def _label_checks(label, line, row) -> list[Problem]:
+    year, score = row["year"], row["score"]
+    zone = row["zone"] if _present(row["zone"]) else None
+    category = row["category"] if _present(row["category"]) else None
+    if not 0 <= score <= 100:
+        return []  # already reported by the schema
+    problems = []
+    if category and year < 2022:
+        problems.append(Problem(label, line, "category", f"categories A–E exist only from 2022, not in {year}"))
+        category = None
+    if category and zone and grading.ZONE_OF_CATEGORY.get(category) not in (None, zone):
+        problems.append(Problem(label, line, "zone", f"zone {zone!r} does not go with category {category!r}"))
+    if year in grading.INFERRED_YEARS:
+        return problems  # bands of those years are not known: the published label stands
+    disagreement = grading.label_disagreement(
+        score, year, zone if zone in grading.ZONES else None,
+        category if category in grading.CATEGORIES else None,
+    )
+    if disagreement:
+        column = "category" if category and "category" in disagreement else "zone"
+        problems.append(Problem(label, line, column, disagreement))
+    return problems
+
+
+def _present(value) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _duplicates(table: RawTable) -> list[Problem]:
+    frame = table.frame
+    first_line: dict[tuple, int] = {}
+    problems = []
+    for line, values in zip(frame.index, map(tuple, frame.itertuples(index=False)), strict=True):
+        if values in first_line:
+            problems.append(Problem(table.label, int(line), "", f"exact duplicate of line {first_line[values]}"))
+        else:
+            first_line[values] = int(line)
+    return problems
