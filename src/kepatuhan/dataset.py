@@ -97,16 +97,20 @@ def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, 
     return tables, problems
 
 
-def build(data_dir: Path | str | None = None) -> Dataset:
-    """Validate and reconcile the raw files; DataError lists every problem."""
+def build(data_dir: Path | str | None = None, files: list[Path] | None = None) -> Dataset:
+    """Validate and reconcile the raw files (or the given ones); DataError lists every problem."""
+    from .io import COLUMNS
     from .reconcile import reconcile
 
     regions, aliases = read_regions(data_dir)
-    files = raw_files(data_dir)
-    tables, problems = validate_files(files, regions)
+    tables, problems = validate_files(files if files is not None else raw_files(data_dir), regions)
     if problems:
         raise DataError(problems)
-    frames = {kind: pd.concat(parts, ignore_index=True) for kind, parts in tables.items()}
+    frames = {
+        kind: pd.concat(parts, ignore_index=True) if parts
+        else pd.DataFrame(columns=[*COLUMNS[kind], "file", "line"])
+        for kind, parts in tables.items()
+    }
     region_of = regions.set_index("code")
     entity_rows = frames["entity"]
     entities, entity_conflicts = reconcile(entity_rows, ["year", "entity_code"], "score")
@@ -120,7 +124,9 @@ def build(data_dir: Path | str | None = None) -> Dataset:
     )
     conflicts = pd.concat(
         [
-            _conflict_frame(entity_conflicts, "entity", "entity_code", region_of),
+            _conflict_frame(entity_conflicts, "entity", "entity_code",
+                            entities.drop_duplicates("entity_code").set_index("entity_code")
+                            .rename(columns={"entity_name": "name"})),
             _conflict_frame(unit_conflicts, "unit", "unit_code", region_of, unit_rows),
             _conflict_frame(aggregate_conflicts, "aggregate", None, region_of),
         ],
@@ -161,7 +167,10 @@ def _graded(frame: pd.DataFrame, region_of: pd.DataFrame, place_column: str) -> 
     out["opinion"] = out["category"].map(grading.OPINIONS)
     out["scheme"] = [g.scheme for g in grades]
     if "entity_code" in out:
-        out["entity_name"] = out["entity_code"].map(region_of["name"])
+        out["entity_name"] = [
+            f"Provinsi {region_of.loc[c, 'name']}" if t == "provinsi" else region_of.loc[c, "name"]
+            for c, t in zip(out["entity_code"], out["entity_type"], strict=True)
+        ]
     out["province_name"] = out["province_code"].map(region_of["name"])
     out["place_name"] = out[place_column].map(region_of["name"])
     out = out.drop(columns=["file", "line"])

@@ -28,6 +28,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "year", "scope_code", "entity_type", "measure", "count", "percent", "source_url",
     ),
 }
+#: Columns a raw table may carry beyond COLUMNS (the importer records where each row came from).
+OPTIONAL_COLUMNS = ("source_row",)
 _KEY_COLUMN = {"entity": "entity_code", "unit": "unit_code", "aggregate": "measure"}
 
 
@@ -122,7 +124,7 @@ def _header_problems(header: list[str], expected: tuple[str, ...], label: str) -
     missing = [c for c in expected if c not in header]
     if missing:
         problems.append(Problem(label, 1, "header", f"missing column {', '.join(map(repr, missing))}"))
-    unknown = [c for c in header if c not in expected]
+    unknown = [c for c in header if c not in expected and c not in OPTIONAL_COLUMNS]
     if unknown:
         problems.append(Problem(label, 1, "header", f"unknown column {', '.join(map(repr, unknown))}"))
     dupes = sorted({c for c in header if header.count(c) > 1})

@@ -42,6 +42,8 @@ def parse_canonical_score(text: str) -> float:
     cleaned = text.strip()
     if "," in cleaned and _PUBLISHED_NUMBER.match(cleaned):
         raise ValueError(f"{cleaned!r} uses a decimal comma; raw files use a point")
+    if cleaned.startswith("-") and _CANONICAL_SCORE.match(cleaned[1:]):
+        raise ValueError(f"{cleaned!r} must be between 0 and 100")
     if not _CANONICAL_SCORE.match(cleaned):
         raise ValueError(f"{cleaned!r} is not a number")
     return float(cleaned)

@@ -87,7 +87,10 @@ def reconcile(
                     f"{_fmt(v)}={u}" for v, u in zip(group[value], group["source_url"], strict=True)
                 ),
             })
-    resolved = pd.DataFrame(chosen_rows).reset_index(drop=True)
+    if chosen_rows:
+        resolved = pd.DataFrame(chosen_rows).reset_index(drop=True)
+    else:
+        resolved = rows.head(0).assign(n_sources=pd.Series(dtype=int), conflict_rule="")
     columns = [*keys, "values", "chosen", "rule", "resolved", "sources"]
     return resolved, pd.DataFrame(conflicts, columns=columns)
 

@@ -33,7 +33,7 @@ def _text(values, error, nullable=False):
     return pa.Column(str, pa.Check.isin(values, error=error), nullable=nullable)
 
 
-_SCORE = pa.Column(float, pa.Check.in_range(0, 100, error="score must be between 0 and 100"))
+_SCORE = pa.Column(float, pa.Check.in_range(0, 100, error="must be between 0 and 100"))
 _ZONE = _text(grading.ZONES, "must be hijau, kuning, merah or blank", nullable=True)
 _CATEGORY = _text(grading.CATEGORIES, "must be one of A–E or blank", nullable=True)
 _SOURCE = pa.Column(str, pa.Check.str_matches(_URL, error=_URL_ERROR))
@@ -82,14 +82,18 @@ def validate_table(table: RawTable, regions: pd.DataFrame) -> tuple[pd.DataFrame
     problems: list[Problem] = []
     typed = _convert(table, problems)
     try:
-        SCHEMAS[table.kind].validate(typed, lazy=True)
+        if len(typed):
+            SCHEMAS[table.kind].validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         for case in exc.failure_cases.itertuples():
             if case.column is None or pd.isna(case.index):
                 problems.append(Problem(table.label, None, str(case.column or ""), str(case.check)))
                 continue
-            shown = "blank" if case.failure_case in ("", None) else repr(case.failure_case)
-            problems.append(Problem(table.label, int(case.index), case.column, f"{shown} {case.check}"))
+            if case.failure_case in ("", None):
+                message = case.check if "blank" in case.check else f"blank {case.check}"
+            else:
+                message = f"{case.failure_case!r} {case.check}"
+            problems.append(Problem(table.label, int(case.index), case.column, message))
     problems += _cross_checks(table, typed, regions)
     return typed, problems
 
@@ -161,7 +165,8 @@ def _cross_checks(table: RawTable, typed: pd.DataFrame, regions: pd.DataFrame) -
         if not _present(code):
             return None
         if code not in known.index:
-            problems.append(Problem(label, line, column, f"unknown {what} {code!r} (not in data/reference/regions.csv)"))
+            message = f"unknown {what} {code!r} (not in data/reference/regions.csv)"
+            problems.append(Problem(label, line, column, message))
             return None
         region = known.loc[code]
         if types and region["type"] not in types:
@@ -181,8 +186,8 @@ def _cross_checks(table: RawTable, typed: pd.DataFrame, regions: pd.DataFrame) -
             parent = UNIT_PARENTS.get(row["unit_type"])
             if parent:
                 if row["parent_code"] != parent:
-                    problems.append(Problem(label, line, "parent_code",
-                                            f"a {row['unit_type']} unit belongs to {parent!r}, not {row['parent_code']!r}"))
+                    message = f"a {row['unit_type']} unit belongs to {parent!r}, not {row['parent_code']!r}"
+                    problems.append(Problem(label, line, "parent_code", message))
             else:
                 need(line, "parent_code", row["parent_code"], ("kabupaten", "kota", "provinsi"))
             location = need(line, "location_code", row["location_code"], ("kabupaten", "kota", "provinsi"))
@@ -218,14 +223,14 @@ def _label_checks(label, line, row) -> list[Problem]:
     if category and year < 2022:
         problems.append(Problem(label, line, "category", f"categories A–E exist only from 2022, not in {year}"))
         category = None
-    if category and zone and grading.ZONE_OF_CATEGORY.get(category) not in (None, zone):
+    if zone not in (None, *grading.ZONES) or category not in (None, *grading.CATEGORIES):
+        return problems  # vocabulary already reported by the schema
+    if category and zone and grading.ZONE_OF_CATEGORY[category] != zone:
         problems.append(Problem(label, line, "zone", f"zone {zone!r} does not go with category {category!r}"))
+        return problems
     if year in grading.INFERRED_YEARS:
         return problems  # bands of those years are not known: the published label stands
-    disagreement = grading.label_disagreement(
-        score, year, zone if zone in grading.ZONES else None,
-        category if category in grading.CATEGORIES else None,
-    )
+    disagreement = grading.label_disagreement(score, year, zone, category)
     if disagreement:
         column = "category" if category and "category" in disagreement else "zone"
         problems.append(Problem(label, line, column, disagreement))

@@ -1,0 +1,195 @@
+"""The `kepatuhan` command. Problems are printed one per line (`file:row: column: what`), exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__, paths
+from .errors import DataError, Problem
+from .names import NameNotFound
+
+EXIT_PROBLEMS = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.handler(args) or 0
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except NameNotFound as exc:
+        print(f"kepatuhan: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("kepatuhan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("KEPATUHAN_DEBUG"):
+            raise
+        print(f"kepatuhan: internal error: {type(exc).__name__}: {exc} "
+              "(set KEPATUHAN_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kepatuhan", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kepatuhan {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check raw CSV files (default: data/raw)")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="raw CSV files or folders of them")
+    validate.add_argument("--data", type=Path, help="data folder with reference/ (default: data)")
+    validate.set_defaults(handler=cmd_validate)
+
+    importer = commands.add_parser("import", help="turn a published list into a new raw file")
+    importer.add_argument("file", type=Path, metavar="FILE", help="CSV (',' or ';') or XLSX")
+    importer.add_argument("--out", type=Path, required=True, metavar="OUT.csv")
+    importer.add_argument("--year", type=int, help="assessment year when FILE has no Tahun column")
+    importer.add_argument("--province", help="province of every row when FILE has no Provinsi column")
+    importer.add_argument("--source-url", help="source address when FILE has no source_url column")
+    importer.add_argument("--skip-invalid", action="store_true",
+                          help="write the valid rows and list the skipped ones")
+    importer.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    importer.add_argument("--data", type=Path, help="data folder with reference/ (default: data)")
+    importer.set_defaults(handler=cmd_import)
+
+    entities = commands.add_parser("entities", help="list the entities with data, codes and years")
+    entities.add_argument("--province", help="a province name, abbreviation or code")
+    entities.add_argument("--type", choices=("kementerian", "lembaga", "provinsi", "kabupaten", "kota"))
+    entities.add_argument("--data", type=Path, help="data folder (default: data)")
+    entities.set_defaults(handler=cmd_entities)
+
+    process = commands.add_parser("process", help="validate raw/ and (re)build data/processed/")
+    process.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    process.add_argument("--data", type=Path, help="data folder (default: data)")
+    process.set_defaults(handler=cmd_process)
+    return parser
+
+
+def _expand(paths_given: list[Path]) -> list[Path]:
+    """Folders become the .csv files in them; a missing path is reported when it is read."""
+    files: list[Path] = []
+    problems = []
+    for path in paths_given:
+        if path.is_dir():
+            found = sorted(path.glob("*.csv"))
+            if not found:
+                problems.append(Problem(str(path), None, "", "folder holds no .csv files"))
+            files += found
+        else:
+            files.append(path)
+    if problems:
+        from .dataset import read_regions, validate_files
+
+        problems += validate_files(files, read_regions()[0])[1]
+        raise DataError(problems)
+    return files
+
+
+def cmd_validate(args) -> int:
+    from .dataset import build, raw_files
+
+    files = _expand(args.paths) if args.paths else raw_files(args.data)
+    dataset = build(args.data, files=files)
+    entities, units = dataset.entities, dataset.units
+    years = sorted(set(entities["year"]) | set(units["year"]) | set(dataset.aggregates["year"]))
+    print(f"OK: {len(files)} file(s) valid.")
+    print(f"  entity scores: {len(dataset.entity_sources)} rows → {len(entities)} entity-years, "
+          f"{entities['entity_code'].nunique()} entities")
+    print(f"  unit scores:   {len(dataset.unit_sources)} rows → {len(units)} unit-years, "
+          f"{units['unit_code'].nunique()} units")
+    print(f"  aggregates:    {len(dataset.aggregates)} measures")
+    if years:
+        print(f"  years:         {', '.join(map(str, years))}")
+    conflicts = dataset.conflicts
+    unresolved = int((~conflicts["resolved"].astype(bool)).sum()) if len(conflicts) else 0
+    print(f"  conflicts:     {len(conflicts)} ({len(conflicts) - unresolved} resolved by rule, "
+          f"{unresolved} unresolved: lowest value kept)")
+    for row in conflicts.itertuples(index=False):
+        print(f"    {row.year} {row.name} ({row.code}): {row.values} → {row.chosen} [{row.rule}]")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .dataset import name_index, read_regions
+    from .importer import import_rows, write_rows
+    from .io import display_path
+
+    out = args.out
+    if out.exists() and not args.force:
+        raise DataError([Problem(display_path(out), None, "", "already exists; use --force to overwrite")])
+    if out.resolve().parent == paths.raw_dir(args.data).resolve() and out.exists():
+        raise DataError([Problem(display_path(out), None, "", "refusing to overwrite a reviewed raw file")])
+    regions, aliases = read_regions(args.data)
+    result = import_rows(args.file, name_index(regions, aliases), year=args.year,
+                         province=args.province, source_url=args.source_url)
+    if result.problems and not args.skip_invalid:
+        raise DataError(result.problems)
+    if not result.rows:
+        raise DataError([*result.problems, Problem(display_path(args.file), None, "", "no valid rows to write")])
+    write_rows(result.rows, out)
+    for line in result.matched_fuzzy:
+        print(f"  fuzzy match, please review: {line}", file=sys.stderr)
+    if result.problems:
+        print(f"Skipped {len({p.row for p in result.problems})} invalid row(s):", file=sys.stderr)
+        for problem in sorted(result.problems):
+            print(f"  {problem}", file=sys.stderr)
+    print(f"Wrote {len(result.rows)} row(s) to {display_path(out)}; review it before moving it into data/raw/.")
+    return 0
+
+
+def cmd_entities(args) -> int:
+    from .dataset import load
+
+    dataset = load(args.data)
+    table = dataset.entities
+    if args.province:
+        code = dataset.names.province_code(args.province)
+        table = table[table["province_code"] == code]
+    if args.type:
+        table = table[table["entity_type"] == args.type]
+    if table.empty:
+        print("No entities with data match.")
+        return 0
+    grouped = table.sort_values("year").groupby("entity_code", sort=False)
+    rows = []
+    for code, group in grouped:
+        last = group.iloc[-1]
+        rows.append((last["province_code"] or "", code, last["entity_name"], last["entity_type"],
+                     ", ".join(str(y) for y in group["year"]), f"{last['score']:.2f} ({last['year']})"))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(1, 6)]
+    head = ("code", "name", "type", "years", "latest")
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    for row in rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row[1:], widths, strict=True)))
+    print(f"{len(rows)} entities with data.")
+    return 0
+
+
+def cmd_process(args) -> int:
+    from .dataset import process
+    from .io import display_path
+
+    rebuilt, folder = process(args.data, force=args.force)
+    state = "rebuilt" if rebuilt else "up to date"
+    print(f"{display_path(folder)}: {state}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

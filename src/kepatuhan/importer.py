@@ -1,0 +1,221 @@
+"""`kepatuhan import`: a published list (CSV or XLSX, Indonesian or English headers) → a NEW raw file.
+
+Every row is matched to a code and checked before anything is written: by default one bad row
+means no output at all; with skip_invalid the good rows are written and the bad ones reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import grading
+from .dataset import atomic_write_bytes
+from .errors import DataError, Problem
+from .io import COLUMNS, display_path
+from .names import NameIndex, NameNotFound
+from .parsing import parse_category, parse_number, parse_zone
+from .validation import _URL
+
+HEADER_WORDS = {
+    "name": ("nama instansi", "instansi", "nama entitas", "entitas", "nama pemda", "pemda",
+             "nama", "entity", "entity name", "name", "nama_entitas", "entity_name"),
+    "province": ("provinsi", "province", "prov"),
+    "year": ("tahun", "year"),
+    "score": ("nilai", "skor", "nilai akhir", "score", "nilai kepatuhan"),
+    "zone": ("zona", "zonasi", "zone"),
+    "category": ("kategori", "category"),
+    "opinion": ("opini", "opinion"),
+    "source_url": ("source_url", "sumber", "source"),
+    "number": ("no", "no.", "nomor", "#"),
+}
+OUTPUT_COLUMNS = ("source_row", *COLUMNS["entity"])
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    matched_fuzzy: list[str] = field(default_factory=list)
+
+
+def read_published(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line, cells) of a CSV (',' or ';') or the first sheet of an XLSX."""
+    label = display_path(path)
+    if not path.exists():
+        raise DataError([Problem(label, None, "", "no such file or directory")])
+    if path.is_dir():
+        raise DataError([Problem(label, None, "", "is a directory, expected a CSV or XLSX file")])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            sheet = pd.read_excel(path, dtype=str, header=None).fillna("")
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+            raise DataError([Problem(label, None, "", f"unreadable XLSX: {exc}")]) from None
+        table = [list(map(str, r)) for r in sheet.itertuples(index=False)]
+        lines = list(range(1, len(table) + 1))
+    else:
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise DataError([Problem(label, line, "", "not valid UTF-8; save the file as UTF-8")]) from None
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        table, lines = [], []
+        for cells in reader:
+            table.append(cells)
+            lines.append(reader.line_num)
+    rows = [(line, [c.strip() for c in cells]) for line, cells in zip(lines, table, strict=True)
+            if any(c.strip() for c in cells)]
+    if not rows:
+        raise DataError([Problem(label, None, "", "file is empty (expected a header row)")])
+    header_line, header = rows[0]
+    return header, rows[1:]
+
+
+def map_header(header: list[str], label: str) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        cleaned = " ".join(title.casefold().replace("_", " ").split())
+        for field_name, words in HEADER_WORDS.items():
+            if cleaned in {w.replace("_", " ") for w in words} and field_name not in positions:
+                positions[field_name] = index
+    missing = [f for f in ("name", "score") if f not in positions]
+    if missing:
+        raise DataError([Problem(label, 1, "header", "no column for the entity name (Nama Instansi, "
+                                 "Entitas, Pemda, Name)" if "name" in missing else
+                                 "no column for the score (Nilai, Skor, Score)")])
+    return positions
+
+
+def import_rows(
+    path: Path, names: NameIndex, year: int | None = None, province: str | None = None,
+    source_url: str | None = None,
+) -> ImportResult:
+    """Match and check every row; nothing is written here."""
+    label = display_path(path)
+    header, rows = read_published(path)
+    positions = map_header(header, label)
+    if "year" not in positions and year is None:
+        raise DataError([Problem(label, 1, "header", "no Tahun/Year column: give --year")])
+    if "source_url" not in positions and not source_url:
+        raise DataError([Problem(label, 1, "header", "no source_url column: give --source-url")])
+    if source_url and not re.match(_URL, source_url):
+        raise DataError([Problem(label, None, "--source-url", f"{source_url!r} is not an http(s) address")])
+    if year is not None:
+        try:
+            grading.scheme_for(year)
+        except ValueError as exc:
+            raise DataError([Problem(label, None, "--year", str(exc))]) from None
+    result = ImportResult()
+    for line, cells in rows:
+        row, problems, fuzzy = _import_row(
+            _Row(label, line, cells, positions, len(header)), names, year, province, source_url
+        )
+        result.problems += problems
+        if row:
+            result.rows.append(row)
+        if fuzzy:
+            result.matched_fuzzy.append(fuzzy)
+    return result
+
+
+@dataclass
+class _Row:
+    label: str
+    line: int
+    cells: list[str]
+    positions: dict[str, int]
+    width: int
+
+    def get(self, field_name: str) -> str:
+        index = self.positions.get(field_name)
+        return self.cells[index] if index is not None and index < len(self.cells) else ""
+
+
+def _import_row(row: _Row, names: NameIndex, year, province, source_url):
+    """(raw row or None, problems, fuzzy-match note or None) for one line of a published list."""
+    problems: list[Problem] = []
+
+    def problem(column: str, message: str) -> None:
+        problems.append(Problem(row.label, row.line, column, message))
+
+    if len(row.cells) > row.width:
+        problem("", f"row has {len(row.cells)} fields, the header {row.width}")
+    row_year = year
+    if row.get("year"):
+        try:
+            row_year = int(row.get("year"))
+            grading.scheme_for(row_year)
+        except ValueError as exc:
+            problem("year", str(exc) if row.get("year").isdigit() else f"{row.get('year')!r} is not a year")
+            row_year = None
+    score = None
+    try:
+        score = parse_number(row.get("score"))
+        if not 0 <= score <= 100:
+            problem("score", f"{row.get('score')!r} must be between 0 and 100")
+            score = None
+    except ValueError as exc:
+        problem("score", str(exc) if row.get("score") else "must not be blank")
+    zone = category = None
+    try:
+        zone = parse_zone(row.get("zone"))
+    except ValueError as exc:
+        problem("zone", str(exc))
+    try:
+        category = parse_category(row.get("category"))
+        from_opinion = parse_category(row.get("opinion"))
+        if category and from_opinion and category != from_opinion:
+            problem("opinion", f"opini {row.get('opinion')!r} does not go with kategori {category}")
+        category = category or from_opinion
+    except ValueError as exc:
+        problem("category", str(exc))
+    if category and zone and grading.ZONE_OF_CATEGORY[category] != zone:
+        problem("zone", f"zone {zone!r} does not go with category {category!r}")
+    elif score is not None and row_year is not None and row_year not in grading.INFERRED_YEARS:
+        if category and row_year < 2022:
+            problem("category", f"categories A–E exist only from 2022, not in {row_year}")
+            category = None
+        disagreement = grading.label_disagreement(score, row_year, zone, category)
+        if disagreement:
+            problem("category" if category else "zone", disagreement)
+    match = None
+    try:
+        match = names.match(row.get("name"), province=(row.get("province") or province) or None)
+    except NameNotFound as exc:
+        problem("name", str(exc))
+    row_source = row.get("source_url") or source_url
+    if not row_source or not re.match(_URL, row_source):
+        problem("source_url", f"{row_source!r} is not an http(s) address")
+    if problems:
+        return None, problems, None
+    entity = match.entity
+    fuzzy = f"{row.label}:{row.line}: {row.get('name')!r} → {entity.label()}" if match.method == "fuzzy" else None
+    return {
+        "source_row": row.line,
+        "year": row_year,
+        "entity_code": entity.code,
+        "entity_type": entity.type,
+        "entity_name": row.get("name"),
+        "province_code": entity.province_code,
+        "score": f"{score:.2f}",
+        "zone": zone or "",
+        "category": category or "",
+        "source_url": row_source,
+    }, [], fuzzy
+
+
+def write_rows(rows: list[dict], out: Path) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(OUTPUT_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_bytes(out, buffer.getvalue().encode("utf-8"))
