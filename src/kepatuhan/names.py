@@ -20,8 +20,8 @@ from rapidfuzz import fuzz, process
 ACCEPT_SCORE = 90.0
 #: How far ahead of the runner-up an accepted fuzzy match must be.
 ACCEPT_MARGIN = 4.0
-#: Candidates at or above this score are offered as suggestions.
-SUGGEST_SCORE = 60.0
+#: Candidates at or above this score are offered as suggestions (the three closest at most).
+SUGGEST_SCORE = 30.0
 
 REGION_TYPES = ("provinsi", "kabupaten", "kota")
 ENTITY_TYPES = ("kementerian", "lembaga", *REGION_TYPES)
@@ -173,11 +173,7 @@ class NameIndex:
         if province_code:
             where.append(f"in {self.entities[province_code].name}")
         scope = f" ({' '.join(where)})" if where else ""
-        hint = (
-            "; closest: " + ", ".join(e.label() for e in suggestions)
-            if suggestions
-            else "; no close name found"
-        )
+        hint = "; closest: " + ", ".join(e.label() for e in suggestions) if suggestions else ""
         raise NameNotFound(f"no entity named {raw!r}{scope}{hint}", suggestions)
 
     def province_code(self, province: str) -> str:

@@ -62,7 +62,7 @@ def reconcile(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per key (the chosen value, first source printing it) and the table of conflicts."""
     chosen_rows, conflicts = [], []
-    for key, group in rows.groupby(keys, sort=True):
+    for key, group in rows.groupby(keys, sort=True, dropna=False):
         group = group.sort_values("source_url", kind="stable")
         chosen, rule = choose(group, value, use_labels)
         supporting = group[group[value] == chosen]

@@ -1,0 +1,83 @@
+"""Keeping the committed notebooks executed and normalised (`make notebooks`).
+
+Normalised means: code cells numbered 1..n in order, no timing or papermill metadata, a fixed
+kernelspec and language_info, so a re-run on the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+from . import paths
+from .dataset import atomic_write_bytes
+
+NOTEBOOKS = ("entity_report", "province_report", "national_overview", "explore")
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+_KEEP_CELL_METADATA = ("tags",)
+
+
+def notebook_path(name: str) -> Path:
+    return paths.NOTEBOOKS_DIR / f"{name}.ipynb"
+
+
+def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    count = 0
+    for cell in nb.cells:
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in _KEEP_CELL_METADATA}
+        cell.pop("id", None)
+        if cell.cell_type != "code":
+            continue
+        count += 1
+        cell.execution_count = count
+        for output in cell.get("outputs", []):
+            if "execution_count" in output:
+                output["execution_count"] = count
+            output.pop("metadata", None) if output.get("output_type") == "stream" else None
+            if "metadata" in output:
+                output["metadata"] = {}
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    nb.nbformat, nb.nbformat_minor = 4, 4
+    return nb
+
+
+def dumps(nb: nbformat.NotebookNode) -> str:
+    return nbformat.writes(nb, version=4) + ("" if nbformat.writes(nb, version=4).endswith("\n") else "\n")
+
+
+def is_normalized(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=4)
+    return dumps(normalize(nb)) == text
+
+
+def execute(nb: nbformat.NotebookNode, timeout: int = 600) -> nbformat.NotebookNode:
+    from nbclient import NotebookClient
+
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}})
+    client.execute()
+    return nb
+
+
+def refresh(names: tuple[str, ...] = NOTEBOOKS) -> None:
+    for name in names:
+        path = notebook_path(name)
+        print(f"executing {path.name}…", flush=True)
+        nb = nbformat.read(path, as_version=4)
+        normalize(execute(nb))
+        atomic_write_bytes(path, dumps(nb).encode("utf-8"))
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] != ["refresh"]:
+        print("usage: python -m kepatuhan.notebooks refresh [NAME…]", file=sys.stderr)
+        return 2
+    refresh(tuple(argv[1:]) or NOTEBOOKS)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
