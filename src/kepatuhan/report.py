@@ -398,7 +398,8 @@ class ProvinceReport:
             return _html(html.escape(self.f.t["no_previous"]))
         f, t = self.f, self.f.t
         before = compare.province_pemda(self.data.entities, self.previous_year, self.code)
-        both = self.pemda.merge(before[["entity_code", "score"]], on="entity_code", how="left", suffixes=("", "_before"))
+        both = self.pemda.merge(before[["entity_code", "score"]], on="entity_code", how="left",
+                                suffixes=("", "_before"))
         across = not grading.same_scheme(self.previous_year, self.year)
         frame = pd.DataFrame({
             t["entity"]: both["entity_name"],

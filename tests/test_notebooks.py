@@ -1,0 +1,71 @@
+"""The notebook collection: thin, normalised, parameterised; the acceptance runs through papermill."""
+
+import ast
+import json
+
+import nbformat
+import papermill
+import pytest
+
+from kepatuhan import paths
+from kepatuhan.notebooks import NOTEBOOKS, is_normalized, notebook_path
+from kepatuhan.report import ReportError, check_parameters, table
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_is_thin_and_normalised(name):
+    path = notebook_path(name)
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert "parameters" in nb.cells[1].metadata.get("tags", [])
+    for statement in ast.parse(nb.cells[1].source).body:
+        assert isinstance(statement, ast.AnnAssign), "parameters must be typed: name: type = value"
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert len(cell.source.splitlines()) <= 15
+        for node in ast.walk(ast.parse(cell.source)):
+            assert not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda))
+        assert not any(o.get("output_type") == "error" for o in cell.outputs)
+    assert is_normalized(path), "run `make notebooks`"
+
+
+def _text(nb) -> str:
+    return json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
+
+
+def test_entity_report_for_rejang_lebong_in_both_languages(tmp_path):
+    out = tmp_path / "out.ipynb"
+    for lang, score, previous, top in (("id", "93,07", "88,99", "97,59"), ("en", "93.07", "88.99", "97.59")):
+        papermill.execute_notebook(str(notebook_path("entity_report")), str(out), cwd=str(paths.NOTEBOOKS_DIR),
+                                   parameters={"entity": "Pemkab Rejang Lebong", "year": 2024, "lang": lang},
+                                   progress_bar=False)
+        text = _text(nbformat.read(out, as_version=4))
+        for needle in (score, "zona hijau", "kategori A", previous, "UPT Puskesmas Tunas Harapan", top):
+            assert needle in text, (lang, needle)
+        weakest = "(terlemah)" if lang == "id" else "(weakest)"
+        assert text.count(weakest) == 1  # one weakest of the seven units
+        assert ("Peringkat" in text) == (lang == "id")
+
+
+def test_unknown_entity_stops_with_suggestions(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as caught:
+        papermill.execute_notebook(str(notebook_path("entity_report")), str(tmp_path / "o.ipynb"),
+                                   cwd=str(paths.NOTEBOOKS_DIR), parameters={"entity": "Kabupaten Atlantis"},
+                                   progress_bar=False)
+    assert caught.value.ename == "ReportError"
+    assert "no entity named 'Kabupaten Atlantis'" in caught.value.evalue and "closest:" in caught.value.evalue
+
+
+@pytest.mark.parametrize("year, lang, words", [("2024", "id", "whole number"), (2020, "id", "no assessment"),
+                                               (2024, "fr", "lang must be")])
+def test_parameters_are_checked(year, lang, words):
+    with pytest.raises(ReportError, match=words):
+        check_parameters(year, lang)
+
+
+def test_strings_from_data_are_escaped():
+    import pandas as pd
+
+    shown = table(pd.DataFrame({"name": ["<script>alert(1)</script>"]})).data
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
