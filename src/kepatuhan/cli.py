@@ -73,6 +73,18 @@ def _parser() -> argparse.ArgumentParser:
     entities.add_argument("--data", type=Path, help="data folder (default: data)")
     entities.set_defaults(handler=cmd_entities)
 
+    build = commands.add_parser("build", help="build every HTML report and reports/index.html")
+    build.add_argument("--only", choices=("entity", "province", "national"))
+    build.add_argument("--year", type=int)
+    build.add_argument("--province", help="a province name, abbreviation or code")
+    build.add_argument("--entity", help="an entity code or name")
+    build.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: CPU count)")
+    build.add_argument("--force", action="store_true", help="rebuild even the unchanged reports")
+    build.add_argument("--data", type=Path, help="data folder (default: data)")
+    build.add_argument("--out", type=Path, default=None, help="reports folder (default: reports)")
+    build.add_argument("--scheduler", metavar="ADDRESS", help="run on a dask.distributed cluster (tcp://HOST:PORT)")
+    build.set_defaults(handler=cmd_build)
+
     process = commands.add_parser("process", help="validate raw/ and (re)build data/processed/")
     process.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     process.add_argument("--data", type=Path, help="data folder (default: data)")
@@ -179,6 +191,37 @@ def cmd_entities(args) -> int:
         print("  ".join(str(v).ljust(w) for v, w in zip(row[1:], widths, strict=True)))
     print(f"{len(rows)} entities with data.")
     return 0
+
+
+def cmd_build(args) -> int:
+    import time
+
+    started = time.perf_counter()
+    from . import build
+    from .dataset import load, process
+    from .io import display_path
+
+    if args.jobs is not None and args.jobs < 1:
+        raise DataError([Problem("-j", None, "", "needs at least one worker")])
+    process(args.data)
+    data = load(args.data)
+    data_dir = str(paths.data_root(args.data)) if args.data else ""
+    tasks = build.plan(data, args.only, args.year, args.province, args.entity, data_dir=data_dir)
+    if not tasks:
+        print("Nothing to build: no report matches the filters.")
+        return 0
+    out = args.out or paths.REPORTS_DIR
+    outcomes = build.run(tasks, out, data, workers=args.jobs, force=args.force, scheduler=args.scheduler,
+                         progress=sys.stderr.isatty())
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("built", "skipped", "failed")}
+    print(f"{counts['built']} built, {counts['skipped']} skipped (unchanged), {counts['failed']} failed "
+          f"in {time.perf_counter() - started:.1f} s → {display_path(out / 'index.html')}")
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            where = f"cell {outcome.cell}" if outcome.cell is not None else "before any cell"
+            saved = f" (failed notebook: {outcome.failed_notebook})" if outcome.failed_notebook else ""
+            print(f"  FAILED {outcome.slug}: {where}: {outcome.error}{saved}", file=sys.stderr)
+    return 1 if counts["failed"] else 0
 
 
 def cmd_process(args) -> int:
