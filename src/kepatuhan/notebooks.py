@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from . import paths
 from .dataset import atomic_write_bytes
+
+if TYPE_CHECKING:  # nbformat's import costs seconds (its schema validator): load it only to use it
+    import nbformat
 
 NOTEBOOKS = ("entity_report", "province_report", "national_overview", "explore")
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -44,10 +46,14 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def dumps(nb: nbformat.NotebookNode) -> str:
+    import nbformat
+
     return nbformat.writes(nb, version=4) + ("" if nbformat.writes(nb, version=4).endswith("\n") else "\n")
 
 
 def is_normalized(path: Path) -> bool:
+    import nbformat
+
     text = path.read_text(encoding="utf-8")
     nb = nbformat.reads(text, as_version=4)
     return dumps(normalize(nb)) == text
@@ -66,6 +72,8 @@ def refresh(names: tuple[str, ...] = NOTEBOOKS) -> None:
     for name in names:
         path = notebook_path(name)
         print(f"executing {path.name}…", flush=True)
+        import nbformat
+
         nb = nbformat.read(path, as_version=4)
         normalize(execute(nb))
         atomic_write_bytes(path, dumps(nb).encode("utf-8"))
