@@ -65,3 +65,41 @@ def test_a_second_build_into_the_same_folder_is_refused(built):
         with pytest.raises(Exception, match="another kepatuhan build"):
             with build.build_lock(out):
                 pass
+
+
+def test_dask_cluster_runs_the_same_tasks(tmp_path):
+    from distributed import LocalCluster
+
+    data = dataset.load()
+    tasks = build.plan(data, only="entity", province="Bengkulu", year=2024)[:2]
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        outcomes = build.run(tasks, tmp_path, data, scheduler=cluster.scheduler_address, progress=False)
+    assert [o.status for o in outcomes] == ["built", "built"]
+    assert all("Bengkulu" in (tmp_path / f"{t.slug}.html").read_text(encoding="utf-8") for t in tasks)
+
+
+def test_kill_9_leaves_no_partial_file_and_the_next_run_completes(tmp_path):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "kepatuhan.cli", "build", "--only", "entity", "--province", "Bengkulu",
+               "--out", str(tmp_path), "-j", "2"]
+    running = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = tmp_path / ".build" / "manifest.json"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not manifest.exists():
+        time.sleep(0.2)
+    os.killpg(running.pid, signal.SIGKILL)
+    running.wait()
+    built_before = [k for k, v in json.loads(manifest.read_text()).items() if v["status"] == "built"]
+    assert 0 < len(built_before) < 11
+    for page in tmp_path.rglob("*.html"):
+        assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert f"{11 - len(built_before)} built, {len(built_before)} skipped" in done.stdout
+    assert not list(tmp_path.rglob(".*.tmp"))

@@ -2,7 +2,8 @@
 
 One driver process plans the reports, skips those whose inputs are unchanged (hash of notebook,
 parameters, data and package), and hands the rest to worker processes (or a dask cluster). Workers
-execute the notebook through the papermill API and convert it with nbconvert's HTMLExporter; the
+inject the parameters with papermill's API, execute the notebook with nbclient in a kernel they keep
+alive, and convert it with nbconvert's HTMLExporter; the
 driver writes every file atomically and records the result in a manifest after each report, so an
 interrupted build leaves no partial file and the next one builds only what is missing.
 """
@@ -105,55 +106,115 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
 
 
 # -- the worker side ------------------------------------------------------------------------------
+#
+# Each worker process keeps one kernel alive and runs its reports in it one after another: the
+# kernel start and the notebook's imports (most of a report's cost) are paid once per worker, not
+# once per report. The namespace is reset before every notebook, so no report sees another's state.
+
+_KERNEL = None
+
+
+def _kernel():
+    global _KERNEL
+    if _KERNEL is not None and _KERNEL.is_alive():
+        return _KERNEL
+    import atexit
+
+    from jupyter_client.manager import KernelManager
+
+    for attempt in range(3):
+        manager = KernelManager(kernel_name="python3")
+        try:
+            manager.start_kernel(cwd=str(paths.NOTEBOOKS_DIR), stderr=open(os.devnull, "w"))  # noqa: SIM115
+            break
+        except Exception as exc:  # ZMQ "Address already in use" when two workers race for a port
+            if "address already in use" not in str(exc).lower() or attempt == 2:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    atexit.register(manager.shutdown_kernel, now=True)
+    _KERNEL = manager
+    return manager
+
+
+def _reset_namespace(kernel) -> None:
+    """Forget the previous report's variables; imported modules stay loaded, which is the point."""
+    client = kernel.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive("get_ipython().run_line_magic('reset', '-f')", timeout=60,
+                                   output_hook=lambda message: None)
+    finally:
+        client.stop_channels()
+
 
 def render(task: dict, header: dict, scratch: str) -> dict:
     """Execute one notebook and return its HTML bytes (or the failure); runs in a worker."""
-    import papermill
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
 
     started = time.perf_counter()
-    source = str(notebook_path(task["notebook"]))
-    executed = Path(scratch) / f"{task['slug'].replace('/', '__')}.ipynb"
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    fault = os.environ.get("KEPATUHAN_INJECT_FAILURE")
     parameters = dict(task["parameters"])
+    fault = os.environ.get("KEPATUHAN_INJECT_FAILURE")
     if fault and fault == task["slug"]:  # used by the test suite to prove one failure spares the rest
         parameters["year"] = 2020
-    for attempt in range(3):
+    nb = load_notebook_node(str(notebook_path(task["notebook"])))  # papermill's reader adds its metadata
+    nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+    try:
+        kernel = _kernel()
+        _reset_namespace(kernel)
+        client = NotebookClient(nb, km=kernel, timeout=600, record_timing=False,
+                                resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}})
         try:
-            nb = papermill.execute_notebook(source, str(executed), parameters=parameters, kernel_name="python3",
-                                            progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR), log_output=False)
-            break
-        except papermill.PapermillExecutionError as exc:
-            return {"ok": False, "seconds": time.perf_counter() - started, "cell": exc.cell_index,
-                    "error": f"{exc.ename}: {exc.evalue}", "failed_notebook": str(executed)}
-        except Exception as exc:  # kernel start races ("Address already in use") are retried
-            if "address already in use" in str(exc).lower() and attempt < 2:
-                time.sleep(0.5 * (attempt + 1))
-                continue
-            return {"ok": False, "seconds": time.perf_counter() - started, "cell": None,
-                    "error": f"{type(exc).__name__}: {exc}", "failed_notebook": "",
-                    "trace": traceback.format_exc()}
-    executed.unlink(missing_ok=True)
-    body = to_html(nb, task, header)
-    return {"ok": True, "seconds": time.perf_counter() - started, "html": body}
+            client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+    except (CellExecutionError, DeadKernelError) as exc:
+        cell = next((i for i, c in enumerate(nb.cells)
+                     if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+        error = next((f"{o['ename']}: {o['evalue']}" for c in nb.cells for o in c.get("outputs", [])
+                      if o.get("output_type") == "error"), f"{type(exc).__name__}: {exc}")
+        saved = Path(scratch) / f"{task['slug'].replace('/', '__')}.ipynb"
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, saved)
+        return {"ok": False, "seconds": time.perf_counter() - started, "cell": cell, "error": error,
+                "failed_notebook": str(saved)}
+    except Exception as exc:
+        return {"ok": False, "seconds": time.perf_counter() - started, "cell": None,
+                "error": f"{type(exc).__name__}: {exc}", "failed_notebook": "", "trace": traceback.format_exc()}
+    return {"ok": True, "seconds": time.perf_counter() - started, "html": to_html(nb, task, header)}
 
 
 _REMOTE_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 _REMOTE_LINK = re.compile(r"<link\b[^>]*href=[\"']https?://[^>]*>", re.I)
 
 
+_EXPORTER = None
+
+
+def _exporter():
+    """One HTMLExporter per worker: building it (templates, preprocessors) costs more than using it."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        config = Config()
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = {"parameters", "injected-parameters"}
+        _EXPORTER = HTMLExporter(config=config, template_name="lab", exclude_input=True,
+                                 exclude_input_prompt=True, exclude_output_prompt=True)
+        _EXPORTER.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
+    return _EXPORTER
+
+
 def to_html(nb, task: dict, header: dict) -> bytes:
     """Self-contained HTML: no code, no parameter cells, no prompts, nothing fetched from a network."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {"parameters", "injected-parameters"}
-    exporter = HTMLExporter(config=config, template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    exporter.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": task["title"]}})
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": task["title"]}})
 
     def keep(script: re.Match) -> str:
         return "" if re.search(r"https?://", script.group(0)) else script.group(0)
@@ -208,6 +269,8 @@ def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None
         scheduler: str | None = None, progress: bool = True) -> list[Outcome]:
     out.mkdir(parents=True, exist_ok=True)
     with build_lock(out):
+        for stale in out.rglob(".*.tmp"):  # temp files of a build that was killed mid-write
+            stale.unlink(missing_ok=True)
         return _run_locked(tasks, out, data, workers, force, scheduler, progress)
 
 

@@ -227,7 +227,7 @@ def load(data_dir: Path | str | None = None) -> Dataset:
 
 def _read_processed(path: Path) -> pd.DataFrame:
     header = pd.read_csv(path, nrows=0).columns
-    dtypes = {c: str for c in header if c in _CODE_COLUMNS or c in ("values", "chosen", "rule")}
+    dtypes = {c: str for c in header if c in _CODE_COLUMNS or c in ("values", "chosen", "rule", "conflict_rule")}
     frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
     for column in dtypes:
         if column in ("province_code", "scope_code", "rule"):
