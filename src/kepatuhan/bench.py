@@ -37,7 +37,9 @@ def hand_loop(tasks: list[build.Task], work: Path) -> float:
         executed = work / f"{task.slug.replace('/', '__')}.ipynb"
         params = []
         for key, value in task.parameters.items():
-            params += ["-p", key, str(value)]
+            if value == "":
+                continue  # the notebook's default
+            params += ["-r" if isinstance(value, str) else "-p", key, str(value)]  # -r keeps "13" a string
         subprocess.run([str(BIN / "papermill"), str(build.notebook_path(task.notebook)), str(executed), *params,
                         "-k", "python3", "--cwd", str(paths.NOTEBOOKS_DIR), "--no-progress-bar"],
                        check=True, capture_output=True)

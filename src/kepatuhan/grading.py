@@ -130,6 +130,28 @@ def label_disagreement(score: float, year: int, zone: str | None, category: str 
     return f"published {' and '.join(problems)} contradicts {score:.2f} in {year} ({expected})"
 
 
+def label_problems(score: float, year: int, zone: str | None, category: str | None) -> list[tuple[str, str]]:
+    """(column, message) for every way published labels break the rules of their year.
+
+    Categories exist only from 2022; a zone must go with its category; and, in years with known
+    bands, the labels must fit the band of the score. Labels of 2015–2019 are not checked against
+    bands, which were never published for those years.
+    """
+    problems = []
+    if category and year < 2022:
+        problems.append(("category", f"categories A–E exist only from 2022, not in {year}"))
+        category = None
+    if category and zone and ZONE_OF_CATEGORY[category] != zone:
+        problems.append(("zone", f"zone {zone!r} does not go with category {category!r}"))
+        return problems
+    if year in INFERRED_YEARS:
+        return problems
+    disagreement = label_disagreement(score, year, zone, category)
+    if disagreement:
+        problems.append(("category" if category and "category" in disagreement else "zone", disagreement))
+    return problems
+
+
 def _check_year(year: int) -> int:
     try:
         whole = int(year)

@@ -178,15 +178,9 @@ def _import_row(row: _Row, names: NameIndex, year, province, source_url):
         category = category or from_opinion
     except ValueError as exc:
         problem("category", str(exc))
-    if category and zone and grading.ZONE_OF_CATEGORY[category] != zone:
-        problem("zone", f"zone {zone!r} does not go with category {category!r}")
-    elif score is not None and row_year is not None and row_year not in grading.INFERRED_YEARS:
-        if category and row_year < 2022:
-            problem("category", f"categories A–E exist only from 2022, not in {row_year}")
-            category = None
-        disagreement = grading.label_disagreement(score, row_year, zone, category)
-        if disagreement:
-            problem("category" if category else "zone", disagreement)
+    if score is not None and row_year is not None:
+        for column, message in grading.label_problems(score, row_year, zone, category):
+            problem(column, message)
     match = None
     try:
         match = names.match(row.get("name"), province=(row.get("province") or province) or None)

@@ -219,22 +219,10 @@ def _label_checks(label, line, row) -> list[Problem]:
     category = row["category"] if _present(row["category"]) else None
     if not 0 <= score <= 100:
         return []  # already reported by the schema
-    problems = []
-    if category and year < 2022:
-        problems.append(Problem(label, line, "category", f"categories A–E exist only from 2022, not in {year}"))
-        category = None
     if zone not in (None, *grading.ZONES) or category not in (None, *grading.CATEGORIES):
-        return problems  # vocabulary already reported by the schema
-    if category and zone and grading.ZONE_OF_CATEGORY[category] != zone:
-        problems.append(Problem(label, line, "zone", f"zone {zone!r} does not go with category {category!r}"))
-        return problems
-    if year in grading.INFERRED_YEARS:
-        return problems  # bands of those years are not known: the published label stands
-    disagreement = grading.label_disagreement(score, year, zone, category)
-    if disagreement:
-        column = "category" if category and "category" in disagreement else "zone"
-        problems.append(Problem(label, line, column, disagreement))
-    return problems
+        return []  # vocabulary already reported by the schema
+    return [Problem(label, line, column, message)
+            for column, message in grading.label_problems(score, year, zone, category)]
 
 
 def _present(value) -> bool:
