@@ -40,7 +40,8 @@ def trend_figure(series, title: str, break_label: str, score_label: str) -> Figu
     """Scores over the zone bands of each year's scheme, the 2021→2022 break marked."""
     fig, ax = _figure()
     years = list(series["year"])
-    span = range(min(years) - 1, max(years) + 2) if years else range(2021, 2025)
+    last = max(grading.ASSESSED_YEARS)
+    span = range(min(years) - 1, min(max(years) + 2, last + 1)) if years else range(2021, last + 1)
     for year in span:
         try:
             scheme = grading.scheme_for(year)

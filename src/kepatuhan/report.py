@@ -39,6 +39,8 @@ TEXT = {
         "no_units": "Tidak ada nilai unit layanan yang dipublikasikan untuk {name} pada {year}.",
         "national_title": "Hasil nasional per zona", "share": "Persentase entitas (%)",
         "conflict_none": "Tidak ada perbedaan antar-sumber untuk angka yang ditampilkan.",
+        "conflict_mark": "* sumber mencetak nilai berbeda; nilai yang dipakai dipilih menurut aturan "
+                         "di bagian konflik.",
         "inferred": "disimpulkan", "published": "dipublikasikan", "computed": "dihitung",
         "coverage": "Cakupan sebagian: peringkat dibuat di antara {n} entitas dengan data, bukan seluruh "
                     "{total} yang dinilai Ombudsman.",
@@ -74,6 +76,8 @@ TEXT = {
         "no_units": "No service-unit scores were published for {name} in {year}.",
         "national_title": "National results by zone", "share": "Share of entities (%)",
         "conflict_none": "No disagreement between sources for the figures shown.",
+        "conflict_mark": "* sources print different values; the one used is chosen by the rule in the "
+                         "conflicts section.",
         "inferred": "inferred", "published": "published", "computed": "computed",
         "coverage": "Partial coverage: ranks are among {n} entities with data, not all {total} the "
                     "Ombudsman assessed.",
@@ -320,7 +324,9 @@ def ranking_table(group: pd.DataFrame, f: Formatter, highlight: str | None = Non
         t["zone"]: group["zone"],
         t["category"]: group["category"].fillna("–"),
     })
-    return table(frame)
+    if not group["conflict_rule"].astype(bool).any():
+        return table(frame)
+    return HTML(table(frame).data + f'<p class="kp-note">{html.escape(t["conflict_mark"])}</p>')
 
 
 def conflicts_table(conflicts: pd.DataFrame, f: Formatter) -> HTML:
