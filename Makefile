@@ -25,7 +25,7 @@ data: $(STAMP) ## Validate data/raw and (re)build data/processed
 	@$(BIN)/kepatuhan validate
 	@$(BIN)/kepatuhan process
 
-reports: data ## Build every HTML report into reports/ (index: reports/index.html)
+reports: $(STAMP) ## Validate the data if it changed, then build every HTML report into reports/ (index.html)
 	@$(BIN)/kepatuhan build
 
 notebooks: $(STAMP) ## Re-execute the notebooks in place on the shipped data and normalise them

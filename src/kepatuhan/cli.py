@@ -203,7 +203,9 @@ def cmd_build(args) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise DataError([Problem("-j", None, "", "needs at least one worker")])
-    process(args.data)
+    rebuilt, folder = process(args.data)  # validates raw/ whenever its checksum changed
+    if rebuilt:
+        print(f"{display_path(folder)}: raw data validated, processed tables rebuilt")
     data = load(args.data)
     data_dir = str(paths.data_root(args.data)) if args.data else ""
     tasks = build.plan(data, args.only, args.year, args.province, args.entity, data_dir=data_dir)
