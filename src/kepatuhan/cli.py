@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _expand(paths_given: list[Path]) -> list[Path]:
+def _expand(paths_given: list[Path], data_dir: Path | None = None) -> list[Path]:
     """Folders become the .csv files in them; a missing path is reported when it is read."""
     files: list[Path] = []
     problems = []
@@ -107,7 +107,7 @@ def _expand(paths_given: list[Path]) -> list[Path]:
     if problems:
         from .dataset import read_regions, validate_files
 
-        problems += validate_files(files, read_regions()[0])[1]
+        problems += validate_files(files, read_regions(data_dir)[0])[1]
         raise DataError(problems)
     return files
 
@@ -115,7 +115,7 @@ def _expand(paths_given: list[Path]) -> list[Path]:
 def cmd_validate(args) -> int:
     from .dataset import build, raw_files
 
-    files = _expand(args.paths) if args.paths else raw_files(args.data)
+    files = _expand(args.paths, args.data) if args.paths else raw_files(args.data)
     dataset = build(args.data, files=files)
     entities, units = dataset.entities, dataset.units
     years = sorted(set(entities["year"]) | set(units["year"]) | set(dataset.aggregates["year"]))

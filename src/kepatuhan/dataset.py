@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -252,15 +253,18 @@ def _input_checksums(data_dir) -> dict[str, str]:
 
 def _manifest(data_dir) -> dict:
     return {"inputs": _input_checksums(data_dir), "package_version": __version__,
-            "code": _code_checksum()}
+            "code": code_checksum(PROCESSING_MODULES)}
 
 
-def _code_checksum() -> str:
-    """Processing code counts as an input: a change to it rebuilds processed/."""
+#: The modules whose code shapes data/processed: a change to one of them rebuilds it.
+PROCESSING_MODULES = ("dataset.py", "reconcile.py", "validation.py", "grading.py", "io.py")
+
+
+def code_checksum(modules: Iterable[str] | None = None) -> str:
+    """SHA-256 over the named package modules (all of them when None), so code counts as an input."""
     here = Path(__file__).parent
     parts = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(here.glob("*.py"))
-             if p.name in ("dataset.py", "reconcile.py", "validation.py", "grading.py", "io.py")}
+             for p in sorted(here.glob("*.py")) if modules is None or p.name in modules}
     return _digest(parts)
 
 

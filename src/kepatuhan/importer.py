@@ -17,7 +17,7 @@ import pandas as pd
 from . import grading
 from .dataset import atomic_write_bytes
 from .errors import DataError, Problem
-from .io import COLUMNS, display_path
+from .io import COLUMNS, check_file, display_path, read_text
 from .names import NameIndex, NameNotFound
 from .parsing import parse_category, parse_number, parse_zone
 from .validation import _URL
@@ -47,11 +47,8 @@ class ImportResult:
 def read_published(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line, cells) of a CSV (',' or ';') or the first sheet of an XLSX."""
     label = display_path(path)
-    if not path.exists():
-        raise DataError([Problem(label, None, "", "no such file or directory")])
-    if path.is_dir():
-        raise DataError([Problem(label, None, "", "is a directory, expected a CSV or XLSX file")])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_file(path, "a CSV or XLSX file")
         try:
             sheet = pd.read_excel(path, dtype=str, header=None).fillna("")
         except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
@@ -59,12 +56,7 @@ def read_published(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         table = [list(map(str, r)) for r in sheet.itertuples(index=False)]
         lines = list(range(1, len(table) + 1))
     else:
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise DataError([Problem(label, line, "", "not valid UTF-8; save the file as UTF-8")]) from None
+        text = read_text(path, "a CSV or XLSX file")
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -76,8 +68,7 @@ def read_published(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if any(c.strip() for c in cells)]
     if not rows:
         raise DataError([Problem(label, None, "", "file is empty (expected a header row)")])
-    header_line, header = rows[0]
-    return header, rows[1:]
+    return rows[0][1], rows[1:]
 
 
 def map_header(header: list[str], label: str) -> dict[str, int]:

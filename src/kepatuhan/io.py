@@ -52,12 +52,7 @@ def read_raw_table(path: Path | str) -> RawTable:
     """Read one raw CSV (UTF-8, optional BOM, LF or CRLF) or raise DataError naming each fault."""
     path = Path(path)
     label = display_path(path)
-    if not path.exists():
-        raise DataError([Problem(label, None, "", "no such file or directory")])
-    if path.is_dir():
-        raise DataError([Problem(label, None, "", "is a directory, expected a CSV file")])
-    data = path.read_bytes()
-    text = _decode(data, label)
+    text = read_text(path, "a CSV file")
     if not text.strip():
         raise DataError([Problem(label, None, "", "file is empty (expected a header row)")])
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -93,6 +88,21 @@ def read_raw_table(path: Path | str) -> RawTable:
         raise DataError(problems)
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=str)
     return RawTable(kind, path, label, frame[list(expected)])
+
+
+def check_file(path: Path, expected: str) -> None:
+    """A missing path or a folder where a file belongs, said in one line."""
+    label = display_path(path)
+    if not path.exists():
+        raise DataError([Problem(label, None, "", "no such file or directory")])
+    if path.is_dir():
+        raise DataError([Problem(label, None, "", f"is a directory, expected {expected}")])
+
+
+def read_text(path: Path, expected: str) -> str:
+    """The file's text (UTF-8, an optional BOM), or DataError naming the line with the first bad byte."""
+    check_file(path, expected)
+    return _decode(path.read_bytes(), display_path(path))
 
 
 def _decode(data: bytes, label: str) -> str:

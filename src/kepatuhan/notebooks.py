@@ -37,7 +37,6 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         for output in cell.get("outputs", []):
             if "execution_count" in output:
                 output["execution_count"] = count
-            output.pop("metadata", None) if output.get("output_type") == "stream" else None
             if "metadata" in output:
                 output["metadata"] = {}
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
@@ -48,7 +47,8 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def dumps(nb: nbformat.NotebookNode) -> str:
     import nbformat
 
-    return nbformat.writes(nb, version=4) + ("" if nbformat.writes(nb, version=4).endswith("\n") else "\n")
+    text = nbformat.writes(nb, version=4)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def is_normalized(path: Path) -> bool:

@@ -98,28 +98,21 @@ def validate_table(table: RawTable, regions: pd.DataFrame) -> tuple[pd.DataFrame
     return typed, problems
 
 
+def _optional_score(text: str) -> float | None:
+    return parse_canonical_score(text) if text else None
+
+
 def _convert(table: RawTable, problems: list[Problem]) -> pd.DataFrame:
     raw = table.frame
     typed = raw.copy()
     for column in COLUMNS[table.kind]:
-        if column == "year":
-            typed[column] = [_cell(table, line, column, v, _year, problems) for line, v in raw[column].items()]
-            typed[column] = typed[column].astype("Int64")
-        elif column == "score":
-            typed[column] = [
-                _cell(table, line, column, v, parse_canonical_score, problems) for line, v in raw[column].items()
-            ]
-            typed[column] = typed[column].astype(float)
-        elif column == "count":
-            typed[column] = [_cell(table, line, column, v, _count, problems) for line, v in raw[column].items()]
-            typed[column] = typed[column].astype("Int64")
-        elif column == "percent":
-            typed[column] = [
-                None if not v else _cell(table, line, column, v, parse_canonical_score, problems)
-                for line, v in raw[column].items()
-            ]
-            typed[column] = typed[column].astype(float)
-        elif column in ("zone", "category", "province_code", "scope_code"):
+        if column in _PARSED:
+            parse, dtype = _PARSED[column]
+            required = column != "percent"
+            values = [_cell(table, line, column, v, parse, problems) if v or required else None
+                      for line, v in raw[column].items()]
+            typed[column] = pd.Series(values, index=raw.index, dtype=object).astype(dtype)
+        elif column in _OPTIONAL_TEXT:
             typed[column] = pd.Series([v or None for v in raw[column]], index=raw.index, dtype=object)
     # Rows whose numbers did not parse are already reported; keep them out of the value checks.
     for column in ("year", "score", "count"):
@@ -155,6 +148,16 @@ def _count(text: str) -> int:
     if not text.isdigit():
         raise ValueError(f"{text!r} is not a whole number")
     return int(text)
+
+
+# column → (parser of its text, dtype of the parsed column); blank cells of required columns are reported
+_PARSED = {
+    "year": (_year, "Int64"),
+    "score": (parse_canonical_score, float),
+    "count": (_count, "Int64"),
+    "percent": (_optional_score, float),
+}
+_OPTIONAL_TEXT = ("zone", "category", "province_code", "scope_code")
 
 
 def _cross_checks(table: RawTable, typed: pd.DataFrame, regions: pd.DataFrame) -> list[Problem]:
