@@ -692,14 +692,18 @@ class NationalReport:
                               **{labels[c]: [str(int(v)) for v in matrix[c]] for c in matrix.columns}})
         return table(frame, caption=f("transition.caption", a=from_year, b=to_year, n=int(matrix.to_numpy().sum())))
 
+    def _aggregate_label(self, entity_type: str, measure: str) -> str:
+        f = self.f
+        kind = next((f(k) for k in (f"set.type.{entity_type}", f"unit_type.{entity_type}") if f.has(k)), f("set.all"))
+        return f"{kind}: {f(f'measure.{measure}')}" if f.has(f"measure.{measure}") else kind
+
     def methodology(self) -> HTML:
         return methodology(self.f)
 
     def sources(self) -> HTML:
         a = self.data.aggregates
         rows = a[(a["scope_code"].fillna("") == "")].copy()
-        rows["name"] = [f"{set_words(self.f, 'type.' + t) if t != 'all' else self.f('set.all')}: "
-                        f"{self.f(f'measure.{m}')}" for t, m in zip(rows["entity_type"], rows["measure"], strict=True)]
+        rows["name"] = [self._aggregate_label(t, m) for t, m in zip(rows["entity_type"], rows["measure"], strict=True)]
         rows["score"] = None
         return sources_block(self.f, rows[["year", "name", "score", "source_url"]])
 
