@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
@@ -56,10 +57,12 @@ def _score_axis(axis, fmt) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.int(value)))
 
 
-def _zone_legend(ax, fmt, zones=grading.ZONES, **where) -> None:
-    handles = [Patch(facecolor=ZONE_COLORS[z], alpha=0.35 if where.pop("light", False) else 1.0,
-                     label=fmt(f"zone.{z}")) for z in zones]
-    ax.legend(handles=handles, frameon=False, fontsize=7, **where)
+def _zone_legend(fig, fmt, zones=grading.ZONES, light: bool = False, extra: tuple = ()) -> None:
+    """Zone colours (and any extra handles) explained below the axes, outside them, never over data."""
+    handles = [Patch(facecolor=ZONE_COLORS[z], alpha=0.35 if light else 1.0, label=fmt(f"zone.{z}.short"))
+               for z in zones]
+    fig.legend(handles=[*handles, *extra], frameon=False, fontsize=7, loc="outside lower center",
+               ncols=len(handles) + len(extra))
 
 
 def _runs(years: list[int]) -> list[list[int]]:
@@ -77,37 +80,40 @@ def _runs(years: list[int]) -> list[list[int]]:
 
 
 def method_breaks(years: list[int]) -> list[float]:
-    """x positions (midway between two shown years) where the grading scheme changes."""
-    return [(a + b) / 2 for a, b in zip(years, years[1:], strict=False) if not grading.same_scheme(a, b)]
+    """x positions between two shown years (plotted at 0, 1, 2…) where the grading scheme changes."""
+    return [i + 0.5 for i, (a, b) in enumerate(zip(years, years[1:], strict=False)) if not grading.same_scheme(a, b)]
 
 
-def trend_figure(series, title: str, fmt, highlight_label: str | None = None) -> Figure:
-    """Scores over the zone bands of each year shown; lines break at gaps and at a change of method."""
+def trend_figure(series, title: str, fmt) -> Figure:
+    """Scores over the zone bands of each year shown (only years with data, evenly spaced); lines break
+    at a missing assessment year and at a change of method, which is marked."""
     fig, ax = _figure()
     years = [int(y) for y in series["year"]]
+    x_of = {year: i for i, year in enumerate(years)}
     for year in years:
         for band in grading.scheme_for(year).bands:
-            ax.axvspan(year - 0.4, year + 0.4, ymin=band.lower / 100, ymax=min(band.upper + 0.01, 100) / 100,
-                       color=ZONE_COLORS[band.zone], alpha=0.12, linewidth=0)
+            ax.axvspan(x_of[year] - 0.4, x_of[year] + 0.4, ymin=band.lower / 100,
+                       ymax=min(band.upper + 0.01, 100) / 100, color=ZONE_COLORS[band.zone], alpha=0.12, linewidth=0)
     scores = dict(zip(years, series["score"], strict=True))
     for run in _runs(years):
-        ax.plot(run, [scores[y] for y in run], color=HIGHLIGHT, marker="o", linewidth=1.5)
+        ax.plot([x_of[y] for y in run], [scores[y] for y in run], color=HIGHLIGHT, marker="o", linewidth=1.5)
     for year, score in scores.items():
-        below = score > 90
-        ax.annotate(fmt.num(score), (year, score), textcoords="offset points", xytext=(0, -12 if below else 6),
-                    ha="center", fontsize=8, annotation_clip=True)
+        ax.annotate(fmt.num(score), (x_of[year], score), textcoords="offset points",
+                    xytext=(0, -12 if score > 90 else 6), ha="center", fontsize=8, annotation_clip=True)
     _break_lines(ax, years, fmt)
     ax.set_ylim(0, 100)
-    ax.set_xlim(min(years) - 0.6, max(years) + 0.6) if years else None
-    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(-0.6, len(years) - 0.4)
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
     _score_axis(ax.yaxis, fmt)
     ax.set_ylabel(fmt("chart.score"))
+    ax.set_xlabel(fmt("chart.year"))
     ax.set_title(title)
-    _zone_legend(ax, fmt, light=True, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=3)
+    _zone_legend(fig, fmt, light=True)
     return fig
 
 
 def _break_lines(ax, years: list[int], fmt) -> None:
+    """A dashed line, labelled inside the axes, where the scheme changes between two shown years."""
     for x in method_breaks(years):
         ax.axvline(x, color=BREAK_COLOR, linestyle="--", linewidth=1)
         ax.text(x, 0.02, " " + fmt("chart.method_break") + " ", transform=ax.get_xaxis_transform(), rotation=90,
@@ -131,8 +137,11 @@ def ranking_figure(table, highlight_code: str | None, title: str, fmt) -> Figure
     ax.grid(axis="x", color="#e0e0e0", zorder=0)
     ax.set_xlabel(fmt("chart.score"))
     ax.set_title(title)
-    _zone_legend(ax, fmt, [z for z in grading.ZONES if z in set(table["zone"])], loc="upper center",
-                 bbox_to_anchor=(0.5, -0.16 if len(table) < 6 else -0.06), ncols=3)
+    extra = ()
+    if highlight_code is not None and highlight_code in set(table["entity_code"]):
+        name = str(table.loc[table["entity_code"] == highlight_code, "entity_name"].iloc[0])
+        extra = (Line2D([], [], color=HIGHLIGHT, marker="o", linestyle="", label=name),)
+    _zone_legend(fig, fmt, [z for z in grading.ZONES if z in set(table["zone"])], extra=extra)
     return fig
 
 
@@ -164,17 +173,17 @@ def national_figure(counts, title: str, fmt) -> Figure:
     bottom = [0.0] * len(data)
     for zone in grading.ZONES:
         share = [float(v) / t * 100 for v, t in zip(data[zone], totals, strict=True)]
-        ax.bar(years, share, bottom=bottom, color=ZONE_COLORS[zone], label=fmt(f"zone.{zone}"), width=0.7)
-        for x, b, s, n in zip(years, bottom, share, data[zone], strict=True):
+        ax.bar(range(len(years)), share, bottom=bottom, color=ZONE_COLORS[zone], width=0.7)
+        for x, b, s, n in zip(range(len(years)), bottom, share, data[zone], strict=True):
             if s >= 7:
                 ax.text(x, b + s / 2, fmt.int(n), ha="center", va="center", fontsize=7, color="white")
         bottom = [b + s for b, s in zip(bottom, share, strict=True)]
     _break_lines(ax, years, fmt)
-    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
     ax.set_ylabel(fmt("chart.share"))
     ax.set_ylim(0, 100)
     _score_axis(ax.yaxis, fmt)
-    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=7)
+    _zone_legend(fig, fmt)
     ax.set_title(title)
     return fig
 
@@ -203,7 +212,7 @@ def spread(values: list[float], gap: float, low: float, high: float) -> list[flo
 def slopegraph(before, after, year_before: int, year_after: int, title: str, fmt) -> Figure:
     """Scores of the same entities in two years on the full scale, labels spread so none overlap."""
     both = before.merge(after, on="entity_code", suffixes=("_a", "_b")).sort_values(["score_b", "entity_code"])
-    height = max(3.2, 0.17 * len(both) + 1.6)
+    height = max(3.2, 0.3 * len(both) + 1.6)
     fig, ax = _figure(6.4, height)
     low = max(0.0, min([*both["score_a"], *both["score_b"], 50.0]) - 5)
     ax.set_ylim(low, 101)
@@ -231,21 +240,22 @@ def series_figure(frame, title: str, fmt) -> Figure:
     fig, ax = _figure(7.0, 4.0)
     years = sorted({int(y) for y in frame["year"]})
     palette = ["#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4e342e", "#37474f"]
+    x_of = {year: i for i, year in enumerate(years)}
     for i, (name, rows) in enumerate(frame.sort_values("year").groupby("entity_name", sort=True)):
         color = palette[i % len(palette)]
         scores = dict(zip(rows["year"].astype(int), rows["score"], strict=True))
         for j, run in enumerate(_runs(sorted(scores))):
-            ax.plot(run, [scores[y] for y in run], color=color, marker="o", linewidth=1.4,
+            ax.plot([x_of[y] for y in run], [scores[y] for y in run], color=color, marker="o", linewidth=1.4,
                     label=str(name) if j == 0 else None)
     _break_lines(ax, years, fmt)
     ax.set_ylim(0, 100)
-    if years:
-        ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
-        ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(-0.6, len(years) - 0.4)
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
     _score_axis(ax.yaxis, fmt)
     ax.set_ylabel(fmt("chart.score"))
+    ax.set_xlabel(fmt("chart.year"))
     ax.set_title(title)
-    ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=3)
+    fig.legend(frameon=False, fontsize=7, loc="outside lower center", ncols=3)
     return fig
 
 

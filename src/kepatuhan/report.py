@@ -70,13 +70,17 @@ def table(frame: pd.DataFrame, caption: str = "", notes: tuple[str, ...] = (), h
     rows = [{"cells": ["–" if v is None or (isinstance(v, float) and v != v) else v for v in values],
              "highlight": bool(highlight[i]) if highlight else False}
             for i, values in enumerate(frame.itertuples(index=False, name=None))]
-    return HTML(render("table.html.j2", caption=caption, columns=[str(c) for c in frame.columns], rows=rows,
-                       notes=[n for n in notes if n]))
+    return HTML(render("table.html.j2", caption=sentence_case(caption), columns=[str(c) for c in frame.columns],
+                       rows=rows, notes=[n for n in notes if n]))
 
 
 def figure(fig, alt: str) -> Image:
     """A PNG with a real alternative text (nbconvert writes it into the <img>)."""
     return Image(data=plots.to_png(fig), format="png", alt=alt)
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def findings_block(f: Formatter, title: str, subtitle: str, items: list[str]) -> HTML:
@@ -284,20 +288,29 @@ class EntityReport:
             return compare.province_peers(self.data.entities, self.year, self.row["province_code"])
         return compare.type_peers(self.data.entities, self.year, self.kind)
 
-    @property
-    def _peer_set(self) -> str:
-        return "province_kabkota" if self.kind in PROVINCE_SETS else f"type.{self.kind}"
+    @cached_property
+    def _peer_set(self) -> str | None:
+        """The set the peers table and chart show: the province's kab/kota if enough, else the national type."""
+        for set_name in (["province_kabkota"] if self.kind in PROVINCE_SETS else []) + [f"type.{self.kind}"]:
+            if len(self._group(set_name)) >= findings.MIN_COMPARABLE:
+                return set_name
+        return None
 
     def peers_table(self) -> HTML:
+        if self._peer_set is None:
+            return HTML("")
         peers = self._group(self._peer_set)
         caption = f"{set_words(self.f, self._peer_set, self.province)}, {self.year} (n = {len(peers)})"
         return ranking_table(peers, self.f, caption, highlight=self.code)
 
-    def ranking_figure(self) -> Image:
+    def ranking_figure(self) -> Image | HTML:
+        if self._peer_set is None:
+            return HTML("")
         f = self.f
         peers = self._group(self._peer_set)
         where = set_words(f, self._peer_set, self.province)
-        fig = plots.ranking_figure(peers, self.code, f("chart.rank_title", set=where, year=self.year, n=len(peers)), f)
+        title = sentence_case(f("chart.rank_title", set=where, year=self.year, n=len(peers)))
+        fig = plots.ranking_figure(peers, self.code, title, f)
         return figure(fig, f("alt.ranking", set=where, year=self.year, n=len(peers), name=self.name))
 
     def national_distribution(self) -> HTML:
@@ -466,8 +479,8 @@ class ProvinceReport:
         if len(self.kabkota) < findings.MIN_COMPARABLE:
             return HTML("")
         where = set_words(f, "province_kabkota", self.name)
-        fig = plots.ranking_figure(self.kabkota, None, f("chart.rank_title", set=where, year=self.year,
-                                                         n=len(self.kabkota)), f)
+        title = sentence_case(f("chart.rank_title", set=where, year=self.year, n=len(self.kabkota)))
+        fig = plots.ranking_figure(self.kabkota, None, title, f)
         return figure(fig, f("alt.ranking_province", set=where, year=self.year, n=len(self.kabkota)))
 
     def _both(self) -> pd.DataFrame:
