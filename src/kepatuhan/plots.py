@@ -8,12 +8,14 @@ labels; the tests run it over the real figures.
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 
 import matplotlib
 
 matplotlib.use("Agg")
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -34,9 +36,19 @@ RC = {
 LABEL_POINTS = 9.0  # vertical room one 7-pt label needs, in points
 
 
+def _styled(draw):
+    """Run a figure function under RC, so every text it creates (tick labels too) has mathtext off."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(RC):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
 def _figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, object]:
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(width, height), layout="constrained")
+        FigureCanvasAgg(fig)  # a real canvas, so layout and text extents can be measured
         ax = fig.add_subplot()
     return fig, ax
 
@@ -84,6 +96,7 @@ def method_breaks(years: list[int]) -> list[float]:
     return [i + 0.5 for i, (a, b) in enumerate(zip(years, years[1:], strict=False)) if not grading.same_scheme(a, b)]
 
 
+@_styled
 def trend_figure(series, title: str, fmt) -> Figure:
     """Scores over the zone bands of each year shown (only years with data, evenly spaced); lines break
     at a missing assessment year and at a change of method, which is marked."""
@@ -121,6 +134,7 @@ def _break_lines(ax, years: list[int], fmt) -> None:
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
 
 
+@_styled
 def ranking_figure(table, highlight_code: str | None, title: str, fmt) -> Figure:
     """Dot plot of a ranked table on the full 0–100 scale, the chosen entity highlighted."""
     longest = max((len(str(n)) for n in table["entity_name"]), default=10)
@@ -145,6 +159,7 @@ def ranking_figure(table, highlight_code: str | None, title: str, fmt) -> Figure
     return fig
 
 
+@_styled
 def unit_figure(units, title: str, fmt) -> Figure:
     """Horizontal bars of service units coloured by the category of their score."""
     longest = max((len(str(n)) for n in units["unit_name"]), default=10)
@@ -164,6 +179,7 @@ def unit_figure(units, title: str, fmt) -> Figure:
     return fig
 
 
+@_styled
 def national_figure(counts, title: str, fmt) -> Figure:
     """Stacked bars of zone shares, one bar per year with published counts; a dashed line at a change of method."""
     fig, ax = _figure()
@@ -209,6 +225,7 @@ def spread(values: list[float], gap: float, low: float, high: float) -> list[flo
     return out
 
 
+@_styled
 def slopegraph(before, after, year_before: int, year_after: int, title: str, fmt) -> Figure:
     """Scores of the same entities in two years on the full scale, labels spread so none overlap."""
     both = before.merge(after, on="entity_code", suffixes=("_a", "_b")).sort_values(["score_b", "entity_code"])
@@ -235,6 +252,7 @@ def slopegraph(before, after, year_before: int, year_after: int, title: str, fmt
     return fig
 
 
+@_styled
 def series_figure(frame, title: str, fmt) -> Figure:
     """Several entities over time: one line per entity, broken at gaps and changes of method."""
     fig, ax = _figure(7.0, 4.0)
