@@ -72,8 +72,11 @@ def test_a_trend_on_three_points_is_no_finding():
     assert findings.trend_worth_stating(series, 2024) is None  # …but three points make no finding
 
 
-@pytest.mark.parametrize("effect, name, size", [(0.05, "rank-biserial r", "negligible"), (-0.2, "rank-biserial r", "small"),
-                                                (0.35, "rank-biserial r", "medium"), (0.6, "rank-biserial r", "large"),
+R = "rank-biserial r"
+
+
+@pytest.mark.parametrize("effect, name, size", [(0.05, R, "negligible"), (-0.2, R, "small"),
+                                                (0.35, R, "medium"), (0.6, R, "large"),
                                                 (0.005, "epsilon²", "negligible"), (0.07, "epsilon²", "small"),
                                                 (0.25, "epsilon²", "medium"), (0.56, "epsilon²", "large")])
 def test_effect_size_words(effect, name, size):

@@ -37,7 +37,8 @@ def _text(nb) -> str:
 def test_entity_report_for_rejang_lebong_in_both_languages(tmp_path):
     out = tmp_path / "out.ipynb"
     cases = (("id", ("93,07", "zona hijau", "kategori A", "88,99", "97,59", "Peringkat 4 dari 10"), "(terlemah)"),
-             ("en", ("93.07", "green zone (zona hijau)", "category A", "88.99", "97.59", "Rank 4 of the 10"), "(weakest)"))
+             ("en", ("93.07", "green zone (zona hijau)", "category A", "88.99", "97.59", "Rank 4 of the 10"),
+              "(weakest)"))
     for lang, needles, weakest in cases:
         papermill.execute_notebook(str(notebook_path("entity_report")), str(out), cwd=str(paths.NOTEBOOKS_DIR),
                                    parameters={"entity": "Pemkab Rejang Lebong", "year": 2024, "lang": lang},

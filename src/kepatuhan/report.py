@@ -618,8 +618,9 @@ class NationalReport:
 
     @property
     def test_year(self) -> int:
+        """The year with the most scores in the data: the group tests have the most to work with there."""
         e = self.data.entities
-        return int(e.loc[e["year"].isin(grading.FIVE_CATEGORIES.years), "year"].value_counts().idxmax())
+        return int(e.loc[e["score"].notna(), "year"].value_counts().sort_index().idxmax())
 
     def counts_table(self) -> HTML:
         f = self.f
