@@ -58,7 +58,7 @@ def test_compare_entities_by_any_spelling_under_papermill(tmp_path):
                                progress_bar=False)
     text = _text(nbformat.read(out, as_version=4))
     for needle in ("Kabupaten Rejang Lebong", "Kabupaten Kepahiang", "Kota Bengkulu", "93.07", "45.41",
-                   "The assessment method changed in 2022"):
+                   "The assessment method changed in 2022 (new bands"):
         assert needle in text, needle
     assert "image/png" in text
 

@@ -79,23 +79,29 @@ def to_html(nb, task: dict, header: dict) -> bytes:
     return body.encode("utf-8")
 
 
+def band_groups() -> list[tuple[tuple[int, ...], tuple, str]]:
+    """(years, bands, basis) of every run of years graded alike, oldest first, from the grading module."""
+    groups = []
+    for scheme in grading.SCHEMES:
+        for basis in ("inferred", "published"):
+            years = tuple(y for y in scheme.years if (y in grading.INFERRED_YEARS) == (basis == "inferred"))
+            if years:
+                groups.append((years, scheme.bands, basis))
+    return sorted(groups, key=lambda g: g[0][0])
+
+
 def methodology_html(lang: str) -> bytes:
     """The methodology and glossary page of one language, from the grading schemes and the catalogue."""
     from jinja2 import Environment, FileSystemLoader
 
     f = Formatter(lang)
     rows = []
-    for scheme in grading.SCHEMES:
-        years = list(scheme.years)
-        for basis, chosen in (("inferred", [y for y in years if y in grading.INFERRED_YEARS]),
-                              ("published", [y for y in years if y not in grading.INFERRED_YEARS])):
-            if not chosen:
-                continue
-            span = f"{chosen[0]}–{chosen[-1]}" if len(chosen) > 1 else str(chosen[0])
-            for band in scheme.bands:
-                rows.append([span, f"{f.num(band.lower)}–{f.num(band.upper)}", f(f"zone.{band.zone}.short"),
-                             f(f"category.{band.category}.first") if band.category else "–",
-                             f(f"method.basis.{basis}")])
+    for years, bands, basis in band_groups():
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        for band in bands:
+            rows.append([span, f"{f.num(band.lower)}–{f.num(band.upper)}", f(f"zone.{band.zone}.short"),
+                         f(f"category.{band.category}.first") if band.category else "–",
+                         f(f"method.basis.{basis}")])
     sections = [
         {"heading": f("method.bands.heading"), "paragraphs": [f("method.bands.intro"), f("method.no_2020")],
          "table": {"columns": [f("method.col.years"), f("method.col.range"), f("method.col.zone"),

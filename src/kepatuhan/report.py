@@ -120,6 +120,12 @@ def movement_sentence(f: Formatter, m: findings.Movement | None) -> str:
     return f(key, change=f.num(abs(m.change)), from_year=m.from_year, previous=f.num(m.previous))
 
 
+def break_notes(f: Formatter, years: list[int]) -> tuple[str, ...]:
+    """One note per change of method between the years shown, naming the first year of the new method."""
+    return tuple(f("trend.break_note", year=b) for a, b in zip(years, years[1:], strict=False)
+                 if not grading.same_scheme(a, b))
+
+
 def sources_block(f: Formatter, rows: pd.DataFrame) -> HTML:
     """Every source behind the figures shown, as links (publisher = the site's host), with year and value."""
     from urllib.parse import urlparse
@@ -254,7 +260,7 @@ class EntityReport:
             f("col.basis"): [f(f"basis.{b}") for b in s["zone_basis"]],
             f("col.change"): changes,
         })
-        notes = (f("trend.break_note"),) if s["across_break"].any() else ()
+        notes = break_notes(f, [int(y) for y in s["year"]])
         return table(frame, caption=f("trend.caption", name=self.name, n=len(s)), notes=notes,
                      highlight=[y == self.year for y in s["year"]])
 
@@ -757,7 +763,7 @@ class ComparisonReport:
         frame = pd.DataFrame({f("col.year"): [str(y) for y in years],
                               **{names[c]: [f.num(scores.get((c, y))) for y in years]
                                  for c in self.codes if c in names}})
-        notes = (f("trend.break_note"),) if plots.method_breaks(years) else ()
+        notes = break_notes(f, [int(y) for y in years])
         return table(frame, caption=f("compare_entities.caption", n=len(names), first=self.first_year,
                                       last=self.last_year), notes=notes)
 
