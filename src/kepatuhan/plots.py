@@ -231,7 +231,7 @@ def slopegraph(before, after, year_before: int, year_after: int, title: str, fmt
     both = before.merge(after, on="entity_code", suffixes=("_a", "_b")).sort_values(["score_b", "entity_code"])
     height = max(3.2, 0.3 * len(both) + 1.6)
     fig, ax = _figure(6.4, height)
-    low = max(0.0, min([*both["score_a"], *both["score_b"], 50.0]) - 5)
+    low = max(0.0, min([*both["score_a"], *both["score_b"]], default=50.0) - 10)
     ax.set_ylim(low, 101)
     axes_height_points = (height - 1.0) * 72
     gap = LABEL_POINTS * (101 - low) / axes_height_points

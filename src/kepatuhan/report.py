@@ -529,12 +529,12 @@ class ProvinceReport:
         what = f(f"unit_type.{unit_type}")
         if rows.empty:
             return paragraphs(f("units.none_located", what=what, province=self.name, year=self.year),
-                              heading=what, level=3)
+                              heading=sentence_case(what), level=3)
         frame = pd.DataFrame({f("col.unit"): rows["unit_name"], f("col.score"): [f.num(v) for v in rows["score"]],
                               f("col.grade"): [f(f"category.{c}.short") if isinstance(c, str) else
                                                f(f"zone.{z}.short") for c, z in zip(rows["category"], rows["zone"],
                                                                                     strict=True)]})
-        return HTML(paragraphs(heading=what, level=3).data
+        return HTML(paragraphs(heading=sentence_case(what), level=3).data
                     + table(frame, caption=f("units.located_caption", what=what, province=self.name,
                                              year=self.year, n=len(rows))).data)
 
