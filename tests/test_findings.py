@@ -96,7 +96,7 @@ def test_group_test_meaning_names_groups_with_n_and_median(shipped):
     result = compare.kota_vs_kabupaten(shipped.entities, 2022)
     names = {"kota": "kota", "kabupaten": "kabupaten"}
     meaning = findings.group_test_meaning(result, 2022, shipped.entities, names)
-    year = shipped.entities[shipped.entities["year"] == 2022]
+    year = shipped.entities[(shipped.entities["year"] == 2022) & shipped.entities["score"].notna()]
     kota = year.loc[year["entity_type"] == "kota", "score"]
     assert meaning.groups[0] == ("kota", len(kota), pytest.approx(float(kota.median())))
     assert meaning.significant == (result.p_value < 0.05)
