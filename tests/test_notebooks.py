@@ -28,6 +28,10 @@ def test_notebook_is_thin_and_normalised(name):
             assert not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda))
         assert not any(o.get("output_type") == "error" for o in cell.outputs)
     assert is_normalized(path), "run `make notebooks`"
+    if name in ("entity_report", "province_report", "national_overview"):  # built into one-language HTML
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                assert "notebook-only" in cell.metadata.get("tags", []), "markdown would reach the HTML report"
 
 
 def _text(nb) -> str:
