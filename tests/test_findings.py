@@ -33,6 +33,11 @@ def test_movement_across_the_2022_change_of_method_is_not_comparable():
     assert (m.from_year, m.comparable, m.break_year) == (2019, False, 2022)
 
 
+def test_the_first_year_of_the_new_method_is_named_not_the_next_year_with_data():
+    assert findings.first_year_of_new_method(2019, 2023) == 2022
+    assert findings.first_year_of_new_method(2022, 2024) is None
+
+
 def test_no_movement_without_an_earlier_score():
     assert findings.movement(trend.entity_series(SERIES, "99.01"), 2019) is None
 

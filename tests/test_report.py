@@ -153,6 +153,7 @@ def test_english_report_has_no_indonesian_sentence(site):
     joined = " ".join(text)
     assert "93.07" in joined and "93,07" not in joined
     assert "green zone (zona hijau)" in joined and joined.count("(zona hijau)") == 1  # explained once
+    assert "The assessment method changed in 2022" in joined  # 2019→2023 crosses the 2022 change
 
 
 def test_ranks_separate_the_province_from_its_regencies(site):

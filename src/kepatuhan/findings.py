@@ -86,12 +86,14 @@ def movement(series: pd.DataFrame, year: int) -> Movement | None:
     from_year = change["from_year"]
     previous = float(series.loc[series["year"] == from_year, "score"].iloc[0])
     comparable = not change["across_break"]
-    break_year = None
-    if not comparable:
-        break_year = min(y for y in grading.ASSESSED_YEARS if from_year < y <= year
-                         and not grading.same_scheme(from_year, y))
     return Movement(int(year), int(from_year), previous, previous + change["change"], change["change"], comparable,
-                    break_year)
+                    None if comparable else first_year_of_new_method(from_year, year))
+
+
+def first_year_of_new_method(year_before: int, year_after: int) -> int | None:
+    """The first assessment year after `year_before` graded by another method, if it is by `year_after`."""
+    return next((y for y in grading.ASSESSED_YEARS if year_before < y <= year_after
+                 and not grading.same_scheme(year_before, y)), None)
 
 
 def rank_in(group: pd.DataFrame, code: str, set_name: str, assessed: int | None = None) -> Rank | None:

@@ -122,8 +122,8 @@ def movement_sentence(f: Formatter, m: findings.Movement | None) -> str:
 
 def break_notes(f: Formatter, years: list[int]) -> tuple[str, ...]:
     """One note per change of method between the years shown, naming the first year of the new method."""
-    return tuple(f("trend.break_note", year=b) for a, b in zip(years, years[1:], strict=False)
-                 if not grading.same_scheme(a, b))
+    return tuple(f("trend.break_note", year=findings.first_year_of_new_method(a, b))
+                 for a, b in zip(years, years[1:], strict=False) if not grading.same_scheme(a, b))
 
 
 def sources_block(f: Formatter, rows: pd.DataFrame) -> HTML:
