@@ -105,9 +105,9 @@ def _expand(paths_given: list[Path], data_dir: Path | None = None) -> list[Path]
         else:
             files.append(path)
     if problems:
-        from .dataset import read_regions, validate_files
+        from .dataset import errors_only, read_regions, validate_files
 
-        problems += validate_files(files, read_regions(data_dir)[0])[1]
+        problems += errors_only(validate_files(files, read_regions(data_dir)[0])[1])
         raise DataError(problems)
     return files
 
@@ -133,6 +133,11 @@ def cmd_validate(args) -> int:
           f"{unresolved} unresolved: lowest value kept)")
     for row in conflicts.itertuples(index=False):
         print(f"    {row.year} {row.name} ({row.code}): {row.values} → {row.chosen} [{row.rule}]")
+    label_only = int(entities["score"].isna().sum())
+    print(f"  label only:    {label_only} entity-years with a published label and no score")
+    print(f"  warnings:      {len(dataset.warnings)} (published labels kept against inferred bands)")
+    for warning in sorted(dataset.warnings, key=lambda p: (p.file, p.row or 0, p.column)):
+        print(f"    warning: {warning}")
     return 0
 
 
