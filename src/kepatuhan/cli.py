@@ -161,6 +161,8 @@ def cmd_import(args) -> int:
     write_rows(result.rows, out)
     for line in result.matched_fuzzy:
         print(f"  fuzzy match, please review: {line}", file=sys.stderr)
+    for warning in sorted(result.warnings):
+        print(f"  warning (row kept): {warning}", file=sys.stderr)
     if result.problems:
         print(f"Skipped {len({p.row for p in result.problems})} invalid row(s):", file=sys.stderr)
         for problem in sorted(result.problems):

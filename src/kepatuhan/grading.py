@@ -162,6 +162,9 @@ def __getattr__(name: str):
         return default_schemes().inferred_years
     if name == "SCHEMES":
         return default_schemes().schemes
+    if name == "ZONE_OF_CATEGORY":
+        return {b.category: b.zone for s in default_schemes().schemes for bs in s.band_sets for b in bs.bands
+                if b.category}
     raise AttributeError(name)
 
 
