@@ -369,7 +369,7 @@ def label_problems(score: float | None, year: int, zone: str | None, category: s
             published[column] = None
         elif value and band_of_label(year, column, value) is None:
             known = ", ".join(getattr(b, column) for b in band_set.bands if getattr(b, column))
-            issues.append(LabelIssue(column, f"{value!r} is not a {_SHOWN[column]} label of {year} ({known})"))
+            issues.append(LabelIssue(column, f"{value!r} is not one of the {_SHOWN[column]} labels of {year} ({known})"))
             published[column] = None
     if flag and not band_set.flag:
         years = tuple(y for s in schemes.schemes for b in s.band_sets if b.flag for y in b.years)

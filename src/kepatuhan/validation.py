@@ -261,7 +261,7 @@ def order_problems(entities: pd.DataFrame) -> list[Problem]:
         for z, c, o, y in zip(rows["zone"], rows["category"], rows.get("opinion", pd.Series(None, index=rows.index)),
                               rows["year"], strict=True)
     ]
-    rows = rows[rows["published"].notna()]
+    rows = rows[rows["published"].isin(grading.ZONES)]  # an unknown zone is reported by the schema
     for (year, kind), group in rows.groupby(["year", "entity_type"], sort=True):
         group = group.sort_values("score", kind="stable")
         for low in group.itertuples(index=False):
