@@ -236,7 +236,7 @@ def _label_checks(label, line, row) -> list[Problem]:
     score = None if score != score else score
     labels = {c: row[c] if _present(row.get(c)) else None
               for c in ("zone", "category", "opinion", "service_quality")}
-    flag = row.get("maladministrasi")
+    flag = row.get("maladministrasi") if _present(row.get("maladministrasi")) else None
     if score is not None and not 0 <= score <= 100:
         return []  # already reported by the schema
     if labels["zone"] not in (None, *grading.ZONES) or labels["category"] not in (None, *grading.CATEGORIES):
