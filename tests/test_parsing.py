@@ -3,7 +3,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kepatuhan.parsing import (
-    Opini, parse_canonical_score, parse_category, parse_flag, parse_number, parse_opini, parse_service_quality,
+    Opini,
+    parse_canonical_score,
+    parse_category,
+    parse_flag,
+    parse_number,
+    parse_opini,
+    parse_service_quality,
     parse_zone,
 )
 

@@ -237,10 +237,12 @@ def _parse_schemes(rows: list[list[str]], label: str) -> tuple[Schemes, list[Pro
         ordered = sorted(members, key=lambda m: m[1]["bounds"][0])
         cents = [(round(r["bounds"][0] * 100), round(r["bounds"][1] * 100), line) for line, r in ordered]
         if cents[0][0] != 0:
-            problem(cents[0][2], "lower", f"bands of {name} {_span(years)} leave 0.00–{cents[0][0] / 100 - 0.01:.2f} uncovered")
+            problem(cents[0][2], "lower",
+                    f"bands of {name} {_span(years)} leave 0.00–{cents[0][0] / 100 - 0.01:.2f} uncovered")
         if cents[-1][1] != 10000:
-            problem(cents[-1][2], "upper", f"bands of {name} {_span(years)} leave {cents[-1][1] / 100 + 0.01:.2f}–100.00 uncovered")
-        for (_, upper, _), (lower, _, line) in zip(cents, cents[1:]):
+            problem(cents[-1][2], "upper",
+                    f"bands of {name} {_span(years)} leave {cents[-1][1] / 100 + 0.01:.2f}–100.00 uncovered")
+        for (_, upper, _), (lower, _, line) in zip(cents, cents[1:], strict=False):
             if lower <= upper:
                 problem(line, "lower", f"{lower / 100:.2f} overlaps the band ending at {upper / 100:.2f}")
             elif lower > upper + 1:
@@ -369,7 +371,8 @@ def label_problems(score: float | None, year: int, zone: str | None, category: s
             published[column] = None
         elif value and band_of_label(year, column, value) is None:
             known = ", ".join(getattr(b, column) for b in band_set.bands if getattr(b, column))
-            issues.append(LabelIssue(column, f"{value!r} is not one of the {_SHOWN[column]} labels of {year} ({known})"))
+            issues.append(LabelIssue(column, f"{value!r} is not one of the {_SHOWN[column]} labels of "
+                                             f"{year} ({known})"))
             published[column] = None
     if flag and not band_set.flag:
         years = tuple(y for s in schemes.schemes for b in s.band_sets if b.flag for y in b.years)
@@ -379,7 +382,7 @@ def label_problems(score: float | None, year: int, zone: str | None, category: s
         return issues
     # Labels against each other: each names a band; all must name the same band (zone: its zone).
     named = [(c, v, band_of_label(year, c, v)) for c, v in published.items() if v]
-    for (c1, v1, b1), (c2, v2, b2) in zip(named, named[1:]):
+    for (c1, v1, b1), (c2, v2, b2) in zip(named, named[1:], strict=False):
         if b1 != b2:
             return [LabelIssue(c2, f"{_SHOWN[c2]} {v2!r} does not go with {_SHOWN[c1]} {v1!r}")]
     if zone and named and named[0][2].zone != zone:

@@ -20,7 +20,13 @@ from .errors import DataError, Problem
 from .io import COLUMNS, LABEL_COLUMNS, check_file, display_path, read_text
 from .names import NameIndex, NameNotFound
 from .parsing import (
-    URL_PATTERN, parse_category, parse_flag, parse_number, parse_opini, parse_service_quality, parse_zone,
+    URL_PATTERN,
+    parse_category,
+    parse_flag,
+    parse_number,
+    parse_opini,
+    parse_service_quality,
+    parse_zone,
 )
 
 HEADER_WORDS = {
