@@ -193,7 +193,7 @@ def _graded(frame: pd.DataFrame, region_of: pd.DataFrame, place_column: str) -> 
     grades = [grading.classify(s, y) if s == s else None for s, y in zip(out["score"], out["year"], strict=True)]
     published = {c: [v if isinstance(v, str) else None for v in out[c]]
                  for c in ("zone", "category", "opinion", "service_quality")}
-    bands = [_label_band(int(y), published["category"][i], published["opinion"][i],
+    bands = [grading.label_band(int(y), published["category"][i], published["opinion"][i],
                          published["service_quality"][i]) for i, y in enumerate(out["year"])]
     out["zone_published"] = published["zone"]
     out["zone"] = [z or (g.zone if g else (b.zone if b else None))
@@ -222,14 +222,6 @@ def _graded(frame: pd.DataFrame, region_of: pd.DataFrame, place_column: str) -> 
     out["place_name"] = out[place_column].map(region_of["name"])
     out = out.drop(columns=["file", "line", "source_row"], errors="ignore")
     return out.sort_values(["year", out.columns[1]], kind="stable").reset_index(drop=True)
-
-
-def _label_band(year: int, category, opinion, service_quality) -> grading.Band | None:
-    for column, value in (("category", category), ("opinion", opinion), ("service_quality", service_quality)):
-        band = grading.band_of_label(year, column, value) if value else None
-        if band:
-            return band
-    return None
 
 
 def _conflict_frame(conflicts, level, code_column, region_of, rows=None) -> pd.DataFrame:
@@ -311,7 +303,7 @@ def _manifest(data_dir) -> dict:
 
 
 #: The modules whose code shapes data/processed: a change to one of them rebuilds it.
-PROCESSING_MODULES = ("dataset.py", "reconcile.py", "validation.py", "grading.py", "io.py")
+PROCESSING_MODULES = ("dataset.py", "reconcile.py", "validation.py", "grading.py", "io.py", "parsing.py")
 
 
 def code_checksum(modules: Iterable[str] | None = None) -> str:

@@ -323,14 +323,21 @@ def band_of_label(year: int, column: str, value: str) -> Band | None:
     return next((b for b in bands_for(year).bands if getattr(b, column) == value), None)
 
 
-def label_zone(year: int, category: str | None = None, opinion: str | None = None,
-               service_quality: str | None = None) -> str | None:
-    """The zone a published category, opini level or service-quality word stands for in `year`."""
+def label_band(year: int, category: str | None = None, opinion: str | None = None,
+               service_quality: str | None = None) -> Band | None:
+    """The band a published category, opini level or service-quality word names in `year` (first found)."""
     for column, value in (("category", category), ("opinion", opinion), ("service_quality", service_quality)):
         band = band_of_label(year, column, value) if value else None
         if band:
-            return band.zone
+            return band
     return None
+
+
+def label_zone(year: int, category: str | None = None, opinion: str | None = None,
+               service_quality: str | None = None) -> str | None:
+    """The zone a published category, opini level or service-quality word stands for in `year`."""
+    band = label_band(year, category, opinion, service_quality)
+    return band.zone if band else None
 
 
 LABEL_COLUMNS = ("zone", "category", "opinion", "service_quality")
