@@ -146,3 +146,19 @@ def test_every_score_falls_in_exactly_one_band(year, cents):
     assert len(covering) == 1
     grade = classify(score, year)
     assert grade.zone in ZONES and grade.zone == covering[0].zone
+
+
+def test_a_data_folder_grades_with_its_own_scheme_table(tmp_path):
+    import shutil
+
+    from kepatuhan import dataset, paths
+
+    shutil.copytree(paths.reference_dir(), tmp_path / "reference")
+    (tmp_path / "raw").mkdir()
+    for name in paths.RAW_FILES.values():
+        shutil.copy(paths.raw_dir() / name, tmp_path / "raw" / name)
+    shutil.copy(paths.raw_dir() / "opini_2025.csv", tmp_path / "raw" / "opini_2025.csv")
+    _copy_without(tmp_path / "reference", "2025")
+    with pytest.raises(DataError, match="2025 is not an assessment year with a grading scheme"):
+        dataset.build(tmp_path)
+    assert classify(88.49, 2025).opinion == "Kualitas Tertinggi"  # the project's table is back in force

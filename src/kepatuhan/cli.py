@@ -189,7 +189,9 @@ def cmd_entities(args) -> int:
     for code, group in grouped:
         last = group.iloc[-1]
         rows.append((last["province_code"] or "", code, last["entity_name"], last["entity_type"],
-                     ", ".join(str(y) for y in group["year"]), f"{last['score']:.2f} ({last['year']})"))
+                     ", ".join(str(y) for y in group["year"]),
+                     f"{last['score']:.2f} ({last['year']})" if last["score"] == last["score"]
+                     else f"zona {last['zone']}, no score ({last['year']})"))
     rows.sort(key=lambda r: (r[0], r[1]))
     widths = [max(len(str(r[i])) for r in rows) for i in range(1, 6)]
     head = ("code", "name", "type", "years", "latest")

@@ -122,13 +122,21 @@ def errors_only(problems: list[Problem]) -> list[Problem]:
 
 
 def build(data_dir: Path | str | None = None, files: list[Path] | None = None) -> Dataset:
-    """Validate and reconcile the raw files (or the given ones); DataError lists every problem."""
-    from .io import COLUMNS, LABEL_COLUMNS
-    from .reconcile import reconcile
+    """Validate and reconcile the raw files (or the given ones); DataError lists every problem.
 
+    Grading uses the scheme table of the data folder (data/reference/grading_schemes.csv).
+    """
     scheme_faults = grading.scheme_problems(grading.schemes_path(data_dir))
     if scheme_faults:
         raise DataError(scheme_faults)
+    with grading.using(grading.read_schemes(grading.schemes_path(data_dir))):
+        return _build(data_dir, files)
+
+
+def _build(data_dir: Path | str | None, files: list[Path] | None) -> Dataset:
+    from .io import COLUMNS, LABEL_COLUMNS
+    from .reconcile import reconcile
+
     regions, aliases = read_regions(data_dir)
     tables, problems = validate_files(files if files is not None else raw_files(data_dir), regions)
     if errors_only(problems):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -150,8 +152,26 @@ def scheme_problems(path: Path | str) -> list[Problem]:
 
 
 @cache
-def default_schemes() -> Schemes:
+def _project_schemes() -> Schemes:
     return read_schemes(schemes_path())
+
+
+_ACTIVE: list[Schemes] = []  # set by `using` while another data folder's table is in force
+
+
+def default_schemes() -> Schemes:
+    """The schemes in force: a data folder's table inside `using`, else the project's."""
+    return _ACTIVE[-1] if _ACTIVE else _project_schemes()
+
+
+@contextmanager
+def using(schemes: Schemes) -> Iterator[Schemes]:
+    """Grade with `schemes` inside the block (a data folder given with --data carries its own table)."""
+    _ACTIVE.append(schemes)
+    try:
+        yield schemes
+    finally:
+        _ACTIVE.pop()
 
 
 def __getattr__(name: str):
