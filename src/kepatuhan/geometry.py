@@ -28,9 +28,9 @@ LICENCE_FILE = "LICENSE-wilayah_boundaries.txt"
 #: province map 7 inches wide), and the rounding of the written coordinates (about 11 m).
 TOLERANCE = 0.002
 DECIMALS = 4
-#: Islets below this area (square degrees, about 0.6 km²) are dropped unless they are a region's only
+#: Islets below this area (square degrees, about 0.12 km²) are dropped unless they are a region's only
 #: land: at report size they are smaller than a pixel.
-MIN_PART_AREA = 0.00005
+MIN_PART_AREA = 0.00001
 SOURCE = "cahyadsn/wilayah_boundaries"
 DEFAULT_SOURCE_DIR = paths.PROJECT_ROOT.parent / "shared" / "reference" / "wilayah-boundaries"
 
@@ -122,7 +122,8 @@ def convert(source_dir: Path | str | None = None, data_dir: Path | str | None = 
             problems.append(Problem(str(source / folder), None, "", "no .sql files"))
             continue
         rows, found = read_sql(files)
-        problems += found + _code_problems(rows, regions, level)
+        found += _code_problems(rows, regions, level)
+        problems += found
         if found:
             continue
         geoms = simplified([_shape(row.polygons) for row in rows], tolerance)

@@ -229,8 +229,12 @@ def has_map(code: str, data_dir=None) -> bool:
 
 
 def short_name(shape: geometry.Shape) -> str:
-    """A kabupaten goes by its name alone, a kota keeps "Kota" (Kabupaten Bima vs Kota Bima)."""
-    return shape.name.removeprefix("Kabupaten ")
+    """A kabupaten goes by its name alone, a kota keeps "Kota" (Kabupaten Bima vs Kota Bima); Jakarta's
+    administrative kota and kabupaten go by their names (no autonomous namesake exists)."""
+    for prefix in ("Kabupaten Administrasi ", "Kota Administrasi ", "Kabupaten "):
+        if shape.name.startswith(prefix):
+            return shape.name.removeprefix(prefix)
+    return shape.name
 
 
 # -- drawing -----------------------------------------------------------------------------------------------
