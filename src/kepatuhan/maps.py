@@ -51,6 +51,7 @@ WORDS = {
                    "punya hasil terbit{detail}; {without} {no_data} (diarsir abu-abu). Peta kecil: letak {province} "
                    "di Indonesia.",
         "own_none": "tanpa hasil terbit",
+        "credit": "Batas wilayah: wilayah_boundaries, © 2024 Cahya DSN (MIT)",
     },
     "en": {
         "no_data": "no published result", "kabkota": "kab/kota", "provinsi": "provinces",
@@ -64,6 +65,7 @@ WORDS = {
                    "have a published result{detail}; {without} {no_data} (hatched grey). Inset: where {province} "
                    "lies in Indonesia.",
         "own_none": "no published result",
+        "credit": "Boundaries: wilayah_boundaries, © 2024 Cahya DSN (MIT)",
     },
 }
 INDONESIA = (94.8, 141.2, -11.2, 6.2)  # lon/lat extent of the national map
@@ -137,7 +139,8 @@ def national_map(entities: pd.DataFrame, year: int, level: str = "kabkota", lang
     _fill(ax, level, data_dir, codes, labels, kind, linewidth=0.15)
     provinces = geometry.load("provinsi", data_dir)
     _outline(ax, "provinsi", data_dir, sorted(provinces), OUTLINE, 0.35)
-    _legend(fig, labels, kind, lang, (0.5, 0.0), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _legend(fig, labels, kind, lang, (0.5, 0.025), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _credit(fig, lang)
     if title:
         ax.set_title(title, fontsize=10)
     words = WORDS[lang]
@@ -165,7 +168,8 @@ def province_map(entities: pd.DataFrame, province_code: str, year: int, lang: st
     _context(ax, data_dir, province_code)
     _fill(ax, "kabkota", data_dir, codes, labels, kind, linewidth=0.6)
     _outline(ax, "provinsi", data_dir, [province_code], OUTLINE, 0.9)
-    _legend(fig, labels, kind, lang, (0.5, 0.0), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _legend(fig, labels, kind, lang, (0.5, 0.025), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _credit(fig, lang)
     if title:
         ax.set_title(title, fontsize=10)
     place_labels(ax, [shapes[c] for c in codes])
@@ -201,17 +205,22 @@ def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
     ax = fig.add_axes((0.0, 0.14, 0.64, 0.86))
     _frame(ax, _extent(_bounds([regencies[c] for c in codes]), fig, ax))
     _context(ax, data_dir, province_code)
-    _fill(ax, "kabkota", data_dir, codes, labels, kind, linewidth=0.4)
+    others = [c for c in codes if c != code]
+    _fill(ax, "kabkota", data_dir, others, labels, kind, linewidth=0.4, alpha=0.45 if code in regencies else 1.0)
+    if code in regencies:
+        _fill(ax, "kabkota", data_dir, [code], labels, kind, linewidth=0.4)
     level = "kabkota" if code in regencies else "provinsi"
     _outline(ax, level, data_dir, [code], "white", 3.2)
     _outline(ax, level, data_dir, [code], "black", 1.4)
-    ax.annotate(short_name(focus), _aspect_point(focus.label), fontsize=8, ha="center", va="center",
-                fontweight="bold", path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+    ax.annotate(short_name(focus), (focus.label[0], focus.bounds[3]), xytext=(0, 4), textcoords="offset points",
+                fontsize=8, ha="center", va="bottom", fontweight="bold",
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
     inset = fig.add_axes((0.66, 0.30, 0.34, 0.55))
     _frame(inset, INDONESIA)
     _outline(inset, "provinsi", data_dir, sorted(provinces), "#9e9e9e", 0.2, face="#eeeeee")
     _outline(inset, "provinsi", data_dir, [province_code], HIGHLIGHT, 0.6, face=HIGHLIGHT)
     _legend(fig, labels, kind, lang, (0.32, 0.0), "lower center", ncols=3, fontsize=7)
+    _credit(fig, lang)
     words = WORDS[lang]
     own = own_labels[code]
     own_text = f"{words[own_kind]} {own}" if own else words["own_none"]
@@ -316,19 +325,21 @@ def _path(level: str, data_dir, code: str) -> MplPath:
     return MplPath(vertices, kinds)
 
 
-def _fill(ax, level: str, data_dir, codes: list[str], labels: dict, kind: str, linewidth: float) -> None:
+def _fill(ax, level: str, data_dir, codes: list[str], labels: dict, kind: str, linewidth: float,
+          alpha: float = 1.0) -> None:
     with_data = [c for c in codes if labels[c] is not None]
     without = [c for c in codes if labels[c] is None]
     colours = CLASSES[kind]
     if with_data:
         ax.add_collection(PathCollection([_path(level, data_dir, c) for c in with_data],
                                          facecolors=[colours[labels[c]] for c in with_data],
-                                         edgecolors="white", linewidths=linewidth, zorder=2), autolim=False)
+                                         edgecolors="white", linewidths=linewidth, alpha=alpha, zorder=2),
+                          autolim=False)
     if without:
         with matplotlib.rc_context({"hatch.color": NO_DATA_EDGE, "hatch.linewidth": 0.5}):
             ax.add_collection(PathCollection([_path(level, data_dir, c) for c in without], facecolors=NO_DATA_FACE,
                                              edgecolors="white", linewidths=linewidth, hatch=NO_DATA_HATCH,
-                                             zorder=2), autolim=False)
+                                             alpha=alpha, zorder=2), autolim=False)
 
 
 def _outline(ax, level: str, data_dir, codes: list[str], colour: str, linewidth: float, face: str = "none") -> None:
@@ -356,6 +367,11 @@ def _legend(fig: Figure, labels: dict, kind: str, lang: str, anchor, loc: str, n
             handles.append(Patch(facecolor=CLASSES[kind][label], label=f"{label} ({n})"))
     fig.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, ncols=ncols, frameon=False, fontsize=fontsize,
                title=WORDS[lang][kind], title_fontsize=fontsize, handlelength=1.4, columnspacing=1.0)
+
+
+def _credit(fig: Figure, lang: str) -> None:
+    """The boundary source's credit, which its MIT licence asks to keep with every derived copy."""
+    fig.text(0.995, 0.004, WORDS[lang]["credit"], ha="right", va="bottom", fontsize=5.5, color="#757575")
 
 
 def _detail(labels: dict, kind: str, lang: str) -> str:
