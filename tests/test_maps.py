@@ -159,8 +159,13 @@ def test_province_level_national_map_counts_provinces(entities):
 def test_locator_outlines_the_entity_and_refuses_k_l(entities):
     fig, alt = maps.locator_map(entities, "17.02", 2024)
     focus = maps._path("kabkota", None, "17.02")
-    outlines = [c for c in fig.axes[0].collections if focus in c.get_paths() and len(c.get_paths()) == 1]
+    alone = [c for c in fig.axes[0].collections if c.get_paths() == [focus]]
+    outlines = [c for c in alone if len(c.get_facecolors()) == 0]
     assert len(outlines) == 2  # a white casing under a black line
+    fills = [c for c in alone if len(c.get_facecolors())]
+    assert len(fills) == 1 and fills[0].get_facecolors()[0][3] == 1.0  # the entity in full colour
+    others = [c for c in fig.axes[0].collections if len(c.get_paths()) == 9]  # the other kab/kota, pale
+    assert len(others) == 1 and others[0].get_facecolors()[0][3] < 1.0
     assert alt.startswith("Peta lokasi Kabupaten Rejang Lebong di Bengkulu, 2024: kategori")
     assert maps.has_map("17.02") and maps.has_map("17") and not maps.has_map("polri")
     with pytest.raises(ValueError, match="only provinces and kab/kota have a map"):
