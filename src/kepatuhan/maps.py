@@ -85,18 +85,22 @@ def label_kind(year: int) -> str:
 def results(entities: pd.DataFrame, year: int, codes: list[str], by: str | None = None) -> tuple[dict, str]:
     """The published label of each code in `year` (None: no published result) and the kind used.
 
-    With `by=None` the kind is `label_kind(year)`, falling back to the zone when a row of the year
-    has a zone but not the finer label, so that no region with a result is shown as "no data".
+    With `by=None` the kind is `label_kind(year)`, or the zone when some row of the year has a zone but
+    not the finer label, so that no region with a published result is shown as "no data".
     """
     rows = entities[(entities["year"] == year) & entities["entity_code"].isin(codes)]
     rows = rows.drop_duplicates("entity_code", keep="last").set_index("entity_code")
-    kinds = [by] if by else [label_kind(year), "zone"]
+    kinds = [by] if by else list(dict.fromkeys([label_kind(year), "zone"]))
+    tried = []
     for kind in kinds:
         labels = {code: _label(rows.loc[code], kind) if code in rows.index else None for code in codes}
-        has_zone = {code for code in rows.index if _label(rows.loc[code], "zone")}
-        if by or all(labels[c] is not None for c in has_zone):
+        tried.append((sum(v is not None for v in labels.values()), -len(tried), kind, labels))
+    labelled = {code for _, _, _, labels in tried for code, v in labels.items() if v is not None}
+    for n, _, kind, labels in tried:
+        if n == len(labelled):
             return labels, kind
-    return labels, "zone"
+    _, _, kind, labels = max(tried)  # a mix no single kind covers: the kind that shows the most
+    return labels, kind
 
 
 def _label(row: pd.Series, kind: str) -> str | None:
