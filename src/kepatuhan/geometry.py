@@ -111,6 +111,9 @@ def convert(source_dir: Path | str | None = None, data_dir: Path | str | None = 
     source = Path(source_dir) if source_dir else DEFAULT_SOURCE_DIR
     if not source.is_dir():
         raise DataError([Problem(str(source), None, "", "boundary source folder not found (use --source)")])
+    licence = source / "LICENSE"
+    if not licence.is_file():
+        raise DataError([Problem(str(licence), None, "", "missing: derived files must carry the source's licence")])
     regions = pd.read_csv(paths.reference_dir(data_dir) / paths.REGIONS_FILE, dtype=str, keep_default_na=False)
     out_dir = paths.reference_dir(data_dir) / BOUNDARIES_DIR
     written = {}
@@ -132,7 +135,6 @@ def convert(source_dir: Path | str | None = None, data_dir: Path | str | None = 
         texts[level] = _geojson(rows, geoms, regions, tolerance)
     if problems:
         raise DataError(problems)
-    licence = source / "LICENSE"
     for level, text in texts.items():
         written[level] = out_dir / f"{level}.geojson"
         _write(written[level], text)
