@@ -157,3 +157,9 @@ def test_reports_draw_maps_without_shapely():
             "print('shapely' in sys.modules, 'geopandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_source_without_licence_is_refused(source, tmp_path):
+    (source / "LICENSE").unlink()
+    with pytest.raises(DataError, match="LICENSE: missing: derived files must carry the source's licence"):
+        geometry.convert(source, _data(tmp_path / "data"))
