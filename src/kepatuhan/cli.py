@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     process.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     process.add_argument("--data", type=Path, help="data folder (default: data)")
     process.set_defaults(handler=cmd_process)
+
+    geometry = commands.add_parser("geometry", help="convert the boundary SQL into data/reference/boundaries/")
+    geometry.add_argument("--source", type=Path, help="wilayah_boundaries folder with kab/ and prov/ "
+                          "(default: ../shared/reference/wilayah-boundaries)")
+    geometry.add_argument("--data", type=Path, help="data folder (default: data)")
+    geometry.set_defaults(handler=cmd_geometry)
     return parser
 
 
@@ -105,9 +111,9 @@ def _expand(paths_given: list[Path], data_dir: Path | None = None) -> list[Path]
         else:
             files.append(path)
     if problems:
-        from .dataset import read_regions, validate_files
+        from .dataset import errors_only, read_regions, validate_files
 
-        problems += validate_files(files, read_regions(data_dir)[0])[1]
+        problems += errors_only(validate_files(files, read_regions(data_dir)[0])[1])
         raise DataError(problems)
     return files
 
@@ -133,6 +139,11 @@ def cmd_validate(args) -> int:
           f"{unresolved} unresolved: lowest value kept)")
     for row in conflicts.itertuples(index=False):
         print(f"    {row.year} {row.name} ({row.code}): {row.values} → {row.chosen} [{row.rule}]")
+    label_only = int(entities["score"].isna().sum())
+    print(f"  label only:    {label_only} entity-years with a published label and no score")
+    print(f"  warnings:      {len(dataset.warnings)} (published labels kept against inferred bands)")
+    for warning in sorted(dataset.warnings, key=lambda p: (p.file, p.row or 0, p.column)):
+        print(f"    warning: {warning}")
     return 0
 
 
@@ -156,6 +167,8 @@ def cmd_import(args) -> int:
     write_rows(result.rows, out)
     for line in result.matched_fuzzy:
         print(f"  fuzzy match, please review: {line}", file=sys.stderr)
+    for warning in sorted(result.warnings):
+        print(f"  warning (row kept): {warning}", file=sys.stderr)
     if result.problems:
         print(f"Skipped {len({p.row for p in result.problems})} invalid row(s):", file=sys.stderr)
         for problem in sorted(result.problems):
@@ -182,7 +195,9 @@ def cmd_entities(args) -> int:
     for code, group in grouped:
         last = group.iloc[-1]
         rows.append((last["province_code"] or "", code, last["entity_name"], last["entity_type"],
-                     ", ".join(str(y) for y in group["year"]), f"{last['score']:.2f} ({last['year']})"))
+                     ", ".join(str(y) for y in group["year"]),
+                     f"{last['score']:.2f} ({last['year']})" if last["score"] == last["score"]
+                     else f"zona {last['zone']}, no score ({last['year']})"))
     rows.sort(key=lambda r: (r[0], r[1]))
     widths = [max(len(str(r[i])) for r in rows) for i in range(1, 6)]
     head = ("code", "name", "type", "years", "latest")
@@ -233,6 +248,19 @@ def cmd_process(args) -> int:
     rebuilt, folder = process(args.data, force=args.force)
     state = "rebuilt" if rebuilt else "up to date"
     print(f"{display_path(folder)}: {state}")
+    return 0
+
+
+def cmd_geometry(args) -> int:
+    from .geometry import convert
+    from .io import display_path
+
+    try:
+        written = convert(args.source, args.data)
+    except ModuleNotFoundError as exc:
+        raise DataError([Problem("geometry", None, "", f"needs {exc.name}: pip install -e '.[geo]'")]) from None
+    for level, path in written.items():
+        print(f"{display_path(path)}: {level}, {path.stat().st_size / 1e6:.2f} MB")
     return 0
 
 

@@ -80,13 +80,9 @@ def to_html(nb, task: dict, header: dict) -> bytes:
 
 
 def band_groups() -> list[tuple[tuple[int, ...], tuple, str]]:
-    """(years, bands, basis) of every run of years graded alike, oldest first, from the grading module."""
-    groups = []
-    for scheme in grading.SCHEMES:
-        for basis in ("inferred", "published"):
-            years = tuple(y for y in scheme.years if (y in grading.INFERRED_YEARS) == (basis == "inferred"))
-            if years:
-                groups.append((years, scheme.bands, basis))
+    """(years, bands, basis) of every run of years graded alike, oldest first, from the grading schemes."""
+    groups = [(band_set.years, band_set.bands, band_set.basis) for scheme in grading.default_schemes().schemes
+              for band_set in scheme.band_sets]
     return sorted(groups, key=lambda g: g[0][0])
 
 
@@ -100,13 +96,16 @@ def methodology_html(lang: str) -> bytes:
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
         for band in bands:
             rows.append([span, f"{f.num(band.lower)}–{f.num(band.upper)}", f(f"zone.{band.zone}.short"),
-                         f(f"category.{band.category}.first") if band.category else "–",
+                         f(f"category.{band.category}.first") if band.category else
+                         f(f"opinion.{band.opinion}") if band.opinion else "–",
                          f(f"method.basis.{basis}")])
     sections = [
         {"heading": f("method.bands.heading"), "paragraphs": [f("method.bands.intro"), f("method.no_2020")],
          "table": {"columns": [f("method.col.years"), f("method.col.range"), f("method.col.zone"),
                                f("method.col.category"), f("method.col.basis")], "rows": rows}},
-        {"heading": f("method.breaks.heading"), "paragraphs": [f("method.breaks.text")]},
+        {"heading": f("method.breaks.heading"),
+         "paragraphs": [f("method.breaks.text"), *([f("method.breaks.2025")] if 2025 in grading.ASSESSED_YEARS
+                                                   else [])]},
         {"heading": f("method.coverage.heading"), "paragraphs": [f("method.coverage.text")]},
         {"heading": f("method.conflicts.heading"), "paragraphs": [f("method.conflicts.text")]},
         {"heading": f("method.glossary.heading"), "paragraphs": [],

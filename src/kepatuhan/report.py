@@ -90,9 +90,44 @@ def findings_block(f: Formatter, title: str, subtitle: str, items: list[str]) ->
 
 # -- words shared by the reports --------------------------------------------------------------------
 
-def grade_words(f: Formatter, zone: str, category, inferred: bool = False) -> str:
-    words = f.category(category) + ", " + f.zone(zone) if isinstance(category, str) else f.zone(zone)
-    return words + (" " + f("grade.inferred") if inferred else "")
+def grade_words(f: Formatter, zone: str, category, inferred: bool = False, opinion=None, flag=None) -> str:
+    """The grade in words: category (2022–2024) or opini level (2025–) with its zone, and the published
+    Tanpa Maladministrasi flag where the instrument has one."""
+    if isinstance(category, str):
+        words = f.category(category) + ", " + f.zone(zone)
+    elif isinstance(opinion, str) and f.has(f"opinion.{opinion}"):
+        words = f(f"opinion.{opinion}") + ", " + f.zone(zone)
+    else:
+        words = f.zone(zone)
+    words += " " + f("grade.inferred") if inferred else ""
+    if isinstance(flag, str) and f.has(f"flag.{flag}"):
+        words += "; " + f(f"flag.{flag}")
+    return words
+
+
+def row_grade(f: Formatter, row) -> str:
+    return grade_words(f, row["zone"], row["category"], row["zone_basis"] == "inferred", row.get("opinion"),
+                       row.get("maladministrasi"))
+
+
+def grade_short(f: Formatter, category, zone, opinion=None) -> str:
+    """The grade for a table cell: 'A (hijau)', 'Kualitas Sedang (kuning)' or 'kuning'."""
+    if isinstance(category, str):
+        return f(f"category.{category}.short")
+    if isinstance(opinion, str) and f.has(f"opinion.{opinion}.short"):
+        return f(f"opinion.{opinion}.short", zone=f(f"zone.{zone}.short"))
+    return f(f"zone.{zone}.short")
+
+
+def grades_short(f: Formatter, rows: pd.DataFrame) -> list[str]:
+    opinions = rows["opinion"] if "opinion" in rows else [None] * len(rows)
+    return [grade_short(f, c, z, o) for c, z, o in zip(rows["category"], rows["zone"], opinions, strict=True)]
+
+
+def sample_sentence(f: Formatter, aggregates: pd.DataFrame, year: int) -> str:
+    """Empty for a census year; for a sampled year (2025), that ranks are within the sample of n."""
+    drawn = national.sample(aggregates, year)
+    return f("finding.rank_sample", year=year, n=f.int(drawn.n)) if drawn else ""
 
 
 def set_words(f: Formatter, set_name: str, province: str = "") -> str:
@@ -158,17 +193,17 @@ def conflicts_table(conflicts: pd.DataFrame, f: Formatter) -> HTML:
     return table(frame, caption=f("conflict.caption"))
 
 
-def ranking_table(group: pd.DataFrame, f: Formatter, caption: str, highlight: str | None = None) -> HTML:
+def ranking_table(group: pd.DataFrame, f: Formatter, caption: str, highlight: str | None = None,
+                  note: str = "") -> HTML:
     frame = pd.DataFrame({
         f("col.rank"): group["rank"].astype(str),
         f("col.entity"): group["entity_name"].astype(str),
         f("col.score"): [f.num(v) + (" *" if r else "") for v, r in zip(group["score"], group["conflict_rule"],
                                                                        strict=True)],
-        f("col.grade"): [f(f"category.{c}.short") if isinstance(c, str) else f(f"zone.{z}.short")
-                         for c, z in zip(group["category"], group["zone"], strict=True)],
+        f("col.grade"): grades_short(f, group),
     })
-    note = f("conflict.mark") if group["conflict_rule"].astype(bool).any() else ""
-    return table(frame, caption=caption, notes=(note,), highlight=[c == highlight for c in group["entity_code"]])
+    mark = f("conflict.mark") if group["conflict_rule"].astype(bool).any() else ""
+    return table(frame, caption=caption, notes=(mark, note), highlight=[c == highlight for c in group["entity_code"]])
 
 
 # -- entity ---------------------------------------------------------------------------------------
@@ -224,11 +259,14 @@ class EntityReport:
     def headline(self) -> HTML:
         """Title and the key findings, first."""
         f = self.f
-        s = findings.standing(self.series, self.year)
-        items = [f("finding.standing", name=self.name, year=self.year, score=f.num(s.score),
-                   grade=grade_words(f, s.zone, s.category, s.inferred))]
-        items.append(movement_sentence(f, findings.movement(self.series, self.year)))
+        if pd.isna(self.row["score"]):
+            items = [f("finding.label_only", name=self.name, year=self.year, grade=row_grade(f, self.row))]
+        else:
+            items = [f("finding.standing", name=self.name, year=self.year, score=f.num(self.row["score"]),
+                       grade=row_grade(f, self.row))]
+            items.append(movement_sentence(f, findings.movement(self.series, self.year)))
         items += [rank_sentence(f, r, self.year, self.province) for r in self.ranks]
+        items.append(sample_sentence(f, self.data.aggregates, self.year))
         weakest = findings.weakest_unit(self.units)
         if weakest:
             items.append(f("finding.weakest", unit=weakest.name, score=f.num(weakest.score), n=weakest.n_units))
@@ -237,7 +275,8 @@ class EntityReport:
             items.append(f("finding.trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
                            high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
         return findings_block(f, f("entity.title", name=self.name, year=self.year),
-                              f("entity.subtitle", province=self.province) if self.province else "", items[:5])
+                              f("entity.subtitle", province=self.province) if self.province else "",
+                              [i for i in items if i][:5])
 
     def section(self, key: str) -> HTML:
         return paragraphs(heading=self.f(f"section.{key}"))
@@ -252,17 +291,23 @@ class EntityReport:
                 changes.append(f("trend.not_comparable"))
             else:
                 changes.append(f.num(change, signed=True) + " " + f("trend.since", year=previous))
+        e = self.data.entities
+        labels = e[(e["entity_code"] == self.code) & e["score"].isna()]
         frame = pd.DataFrame({
-            f("col.year"): s["year"].astype(str),
-            f("col.score"): [f.num(v) for v in s["score"]],
-            f("col.grade"): [f(f"category.{c}.short") if isinstance(c, str) else f(f"zone.{z}.short")
-                             for c, z in zip(s["category"], s["zone"], strict=True)],
-            f("col.basis"): [f(f"basis.{b}") for b in s["zone_basis"]],
-            f("col.change"): changes,
-        })
-        notes = break_notes(f, [int(y) for y in s["year"]])
-        return table(frame, caption=f("trend.caption", name=self.name, n=len(s)), notes=notes,
-                     highlight=[y == self.year for y in s["year"]])
+            f("col.year"): [*s["year"].astype(str), *labels["year"].astype(str)],
+            f("col.score"): [*(f.num(v) for v in s["score"]), *([f("grade.no_score")] * len(labels))],
+            f("col.grade"): [*grades_short(f, s.assign(opinion=self._opinions(s["year"]))), *grades_short(f, labels)],
+            f("col.basis"): [f(f"basis.{b}") for b in [*s["zone_basis"], *labels["zone_basis"]]],
+            f("col.change"): [*changes, *(["–"] * len(labels))],
+        }).sort_values(f("col.year"), kind="stable")
+        notes = break_notes(f, sorted({int(y) for y in s["year"]}))
+        return table(frame, caption=f("trend.caption", name=self.name, n=len(frame)), notes=notes,
+                     highlight=[y == str(self.year) for y in frame[f("col.year")]])
+
+    def _opinions(self, years) -> list:
+        e = self.data.entities
+        rows = e[e["entity_code"] == self.code].set_index("year")
+        return [rows["opinion"].get(y) if "opinion" in rows else None for y in years]
 
     def trend_note(self) -> HTML:
         f = self.f
@@ -272,8 +317,10 @@ class EntityReport:
         return paragraphs(f("finding.trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
                             high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
 
-    def trend_figure(self) -> Image:
+    def trend_figure(self) -> Image | HTML:
         f, s = self.f, self.series
+        if s.empty:
+            return HTML("")
         fig = plots.trend_figure(s, f("chart.trend_title", name=self.name), f)
         alt = f("alt.trend", name=self.name, first=int(s["year"].min()), last=int(s["year"].max()), n=len(s),
                 year=self.year, score=f.num(self.row["score"]))
@@ -338,8 +385,7 @@ class EntityReport:
             f("col.unit"): [n + (" " + f("units.weakest_mark") if w else "") for n, w in
                             zip(u["unit_name"], u["weakest"], strict=True)],
             f("col.score"): [f.num(v) for v in u["score"]],
-            f("col.grade"): [f(f"category.{g.category}.short") if g.category else f(f"zone.{g.zone}.short")
-                             for g in grades],
+            f("col.grade"): [grade_short(f, g.category, g.zone, g.opinion) for g in grades],
         })
         return table(frame, caption=f("units.caption", name=self.name, year=self.year, n=len(u)),
                      highlight=[bool(w) for w in u["weakest"]] if weakest else None)
@@ -413,8 +459,26 @@ class ProvinceReport:
         return compare.province_peers(self.data.entities, self.year, self.code)
 
     @cached_property
+    def _year_rows(self) -> pd.DataFrame:
+        """Every pemda row of the province in the year, label-only rows (no published score) included."""
+        e = self.data.entities
+        return e[(e["year"] == self.year) & (e["province_code"] == self.code)
+                 & e["entity_type"].isin(compare.PEMDA_TYPES)]
+
+    @cached_property
     def own(self) -> pd.DataFrame:
-        return self.pemda[self.pemda["entity_type"] == "provinsi"]
+        return self._year_rows[self._year_rows["entity_type"] == "provinsi"]
+
+    @cached_property
+    def listed(self) -> pd.DataFrame:
+        """Kabupaten and kota with a score or a published label."""
+        return self._year_rows[self._year_rows["entity_type"].isin(compare.PEER_TYPES)]
+
+    @cached_property
+    def label_only(self) -> pd.DataFrame:
+        rows = self.listed[self.listed["score"].isna()]
+        order = {z: i for i, z in enumerate(grading.ZONES)}
+        return rows.assign(_o=rows["zone"].map(order)).sort_values(["_o", "entity_name"]).drop(columns="_o")
 
     @cached_property
     def previous_year(self) -> int | None:
@@ -428,18 +492,25 @@ class ProvinceReport:
         items = []
         if not self.own.empty:
             row = self.own.iloc[0]
-            items.append(f("finding.standing", name=row["entity_name"], year=self.year, score=f.num(row["score"]),
-                           grade=grade_words(f, row["zone"], row["category"], row["zone_basis"] == "inferred")))
-            provinces = compare.type_peers(self.data.entities, self.year, "provinsi")
-            rank = findings.rank_in(provinces, self.code, "type.provinsi",
-                                    findings.assessed_count(self.data.aggregates, self.year, "provinsi"))
-            items.append(rank_sentence(f, rank, self.year))
+            if pd.isna(row["score"]):
+                items.append(f("finding.label_only", name=row["entity_name"], year=self.year, grade=row_grade(f, row)))
+            else:
+                items.append(f("finding.standing", name=row["entity_name"], year=self.year, score=f.num(row["score"]),
+                               grade=row_grade(f, row)))
+                provinces = compare.type_peers(self.data.entities, self.year, "provinsi")
+                rank = findings.rank_in(provinces, self.code, "type.provinsi",
+                                        findings.assessed_count(self.data.aggregates, self.year, "provinsi"))
+                items.append(rank_sentence(f, rank, self.year))
         k = self.kabkota
-        if not k.empty:
-            counts = k["zone"].value_counts()
-            items.append(f("province.zones", n=len(k), total=self._regencies, province=self.name, year=self.year,
-                           hijau=int(counts.get("hijau", 0)), kuning=int(counts.get("kuning", 0)),
+        if not self.listed.empty:
+            counts = self.listed["zone"].value_counts()
+            items.append(f("province.zones", n=len(self.listed), total=self._regencies, province=self.name,
+                           year=self.year, hijau=int(counts.get("hijau", 0)), kuning=int(counts.get("kuning", 0)),
                            merah=int(counts.get("merah", 0))))
+            if len(self.label_only):
+                items.append(f("province.label_only", n=len(self.label_only), scored=len(k)))
+        items.append(sample_sentence(f, self.data.aggregates, self.year))
+        if not k.empty:
             if len(k) >= findings.MIN_COMPARABLE:
                 best, worst = k.iloc[0], k.iloc[-1]
                 items.append(f("province.best_worst", best=best["entity_name"], best_score=f.num(best["score"]),
@@ -447,7 +518,8 @@ class ProvinceReport:
         change = self._median_change()
         if change:
             items.append(change)
-        return findings_block(f, f("province.title", province=self.name, year=self.year), "", items[:5])
+        return findings_block(f, f("province.title", province=self.name, year=self.year), "",
+                              [i for i in items if i][:5])
 
     def _median_change(self) -> str:
         f = self.f
@@ -473,12 +545,24 @@ class ProvinceReport:
     def ranking_table(self) -> HTML:
         f = self.f
         if self.kabkota.empty:
-            return paragraphs(f("province.no_kabkota", province=self.name, year=self.year))
-        caption = f"{set_words(f, 'province_kabkota', self.name)}, {self.year} (n = {len(self.kabkota)})"
-        if len(self.kabkota) < findings.MIN_COMPARABLE:
-            return paragraphs(f("finding.rank_too_few", set=set_words(f, "province_kabkota", self.name),
-                                n=len(self.kabkota), year=self.year, need=findings.MIN_COMPARABLE))
-        return ranking_table(self.kabkota, f, caption)
+            shown = paragraphs(f("province.no_kabkota", province=self.name, year=self.year))
+        elif len(self.kabkota) < findings.MIN_COMPARABLE:
+            shown = paragraphs(f("finding.rank_too_few", set=set_words(f, "province_kabkota", self.name),
+                                 n=len(self.kabkota), year=self.year, need=findings.MIN_COMPARABLE))
+        else:
+            caption = f"{set_words(f, 'province_kabkota', self.name)}, {self.year} (n = {len(self.kabkota)})"
+            shown = ranking_table(self.kabkota, f, caption, note=sample_sentence(f, self.data.aggregates, self.year))
+        return HTML(shown.data + self.label_only_table().data)
+
+    def label_only_table(self) -> HTML:
+        """Kab/kota published with a label but no score: listed with their zone, never ranked."""
+        f, rows = self.f, self.label_only
+        if rows.empty:
+            return HTML("")
+        frame = pd.DataFrame({f("col.entity"): rows["entity_name"].astype(str), f("col.grade"): grades_short(f, rows),
+                              f("col.score"): [f("grade.no_score")] * len(rows)})
+        return table(frame, caption=f("province.label_only_caption", province=self.name, year=self.year,
+                                      n=len(rows)), notes=(f("province.label_only_note"),))
 
     def ranking_figure(self) -> Image | HTML:
         f = self.f
@@ -531,24 +615,22 @@ class ProvinceReport:
             return paragraphs(f("units.none_located", what=what, province=self.name, year=self.year),
                               heading=sentence_case(what), level=3)
         frame = pd.DataFrame({f("col.unit"): rows["unit_name"], f("col.score"): [f.num(v) for v in rows["score"]],
-                              f("col.grade"): [f(f"category.{c}.short") if isinstance(c, str) else
-                                               f(f"zone.{z}.short") for c, z in zip(rows["category"], rows["zone"],
-                                                                                    strict=True)]})
+                              f("col.grade"): grades_short(f, rows)})
         return HTML(paragraphs(heading=sentence_case(what), level=3).data
                     + table(frame, caption=f("units.located_caption", what=what, province=self.name,
                                              year=self.year, n=len(rows))).data)
 
     def coverage(self) -> HTML:
         f = self.f
-        lines = [f("province.coverage", have=len(self.kabkota), total=self._regencies, province=self.name,
-                   year=self.year)]
+        lines = [f("province.coverage", have=len(self.listed), total=self._regencies, province=self.name,
+                   year=self.year), sample_sentence(f, self.data.aggregates, self.year)]
         for kind in PROVINCE_SETS:
             assessed = findings.assessed_count(self.data.aggregates, self.year, kind)
             have = int((compare.type_peers(self.data.entities, self.year, kind)).shape[0])
             if assessed:
                 lines.append(f("coverage.national", have=have, assessed=f.int(assessed), year=self.year,
                                set=set_words(f, f"type.{kind}")))
-        conflicts = self.data.conflicts[self.data.conflicts["code"].isin(self.pemda["entity_code"])
+        conflicts = self.data.conflicts[self.data.conflicts["code"].isin(self._year_rows["entity_code"])
                                         & (self.data.conflicts["year"] == self.year)]
         return HTML(paragraphs(*lines).data + conflicts_table(conflicts, f).data)
 
@@ -557,7 +639,7 @@ class ProvinceReport:
 
     def sources(self) -> HTML:
         e = self.data.entity_sources
-        rows = e[e["entity_code"].isin(set(self.pemda["entity_code"])) & (e["year"] == self.year)]
+        rows = e[e["entity_code"].isin(set(self._year_rows["entity_code"])) & (e["year"] == self.year)]
         u = self.data.unit_sources
         units = self.data.units
         located = units[(units["province_code"] == self.code) & (units["year"] == self.year)
@@ -578,7 +660,7 @@ def open_province(province: str, year: int, lang: str = "id", data_dir: str = ""
     except NameNotFound as exc:
         raise ReportError(str(exc)) from None
     report = ProvinceReport(data, code, year, lang)
-    if report.pemda.empty:
+    if report._year_rows.empty:
         years = sorted(set(data.entities.loc[data.entities["province_code"] == code, "year"]))
         raise ReportError(f"{report.name} has no published pemda score for {year}; years with data: "
                           f"{', '.join(map(str, years)) or 'none'}")
@@ -615,6 +697,12 @@ class NationalReport:
                            hijau=f.int(row["hijau"]), share=f.int(round(int(row["hijau"]) / total * 100)),
                            merah=f.int(row["merah"])))
         items.append(self._green_sentence())
+        latest = int(self.data.aggregates["year"].max())
+        drawn = national.sample(self.data.aggregates, latest)
+        if drawn:
+            kinds = ", ".join(f"{f.int(n)} {set_words(f, f'type.{k}')}" for k, n in drawn.by_type.items())
+            items.insert(0, f("national.sample", year=drawn.year, n=f.int(drawn.n), kinds=kinds,
+                              mean=f.num(drawn.mean)))
         year = self.test_year
         for result in (compare.kota_vs_kabupaten(self.data.entities, year),
                        compare.across_provinces(self.data.entities, year)):
