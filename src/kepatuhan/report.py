@@ -99,7 +99,7 @@ def grade_words(f: Formatter, zone: str, category, inferred: bool = False, opini
         words = f(f"opinion.{opinion}") + ", " + f.zone(zone)
     else:
         words = f.zone(zone)
-    words += " " + f("grade.inferred") if inferred else ""
+    words += f("grade.inferred") if inferred else ""
     if isinstance(flag, str) and f.has(f"flag.{flag}"):
         words += "; " + f(f"flag.{flag}")
     return words
@@ -122,6 +122,13 @@ def grade_short(f: Formatter, category, zone, opinion=None) -> str:
 def grades_short(f: Formatter, rows: pd.DataFrame) -> list[str]:
     opinions = rows["opinion"] if "opinion" in rows else [None] * len(rows)
     return [grade_short(f, c, z, o) for c, z, o in zip(rows["category"], rows["zone"], opinions, strict=True)]
+
+
+def with_sample(items: list[str], sample: str) -> list[str]:
+    """The sample caveat joined to the last sentence about ranks or counts (one finding, not two)."""
+    if not sample:
+        return items
+    return [*items[:-1], f"{items[-1]} {sample}"] if items else [sample]
 
 
 def sample_sentence(f: Formatter, aggregates: pd.DataFrame, year: int) -> str:
@@ -265,8 +272,8 @@ class EntityReport:
             items = [f("finding.standing", name=self.name, year=self.year, score=f.num(self.row["score"]),
                        grade=row_grade(f, self.row))]
             items.append(movement_sentence(f, findings.movement(self.series, self.year)))
-        items += [rank_sentence(f, r, self.year, self.province) for r in self.ranks]
-        items.append(sample_sentence(f, self.data.aggregates, self.year))
+        items += with_sample([rank_sentence(f, r, self.year, self.province) for r in self.ranks],
+                             sample_sentence(f, self.data.aggregates, self.year))
         weakest = findings.weakest_unit(self.units)
         if weakest:
             items.append(f("finding.weakest", unit=weakest.name, score=f.num(weakest.score), n=weakest.n_units))
@@ -509,7 +516,7 @@ class ProvinceReport:
                            merah=int(counts.get("merah", 0))))
             if len(self.label_only):
                 items.append(f("province.label_only", n=len(self.label_only), scored=len(k)))
-        items.append(sample_sentence(f, self.data.aggregates, self.year))
+        items = with_sample(items, sample_sentence(f, self.data.aggregates, self.year))
         if not k.empty:
             if len(k) >= findings.MIN_COMPARABLE:
                 best, worst = k.iloc[0], k.iloc[-1]
