@@ -376,6 +376,8 @@ class EntityReport:
     def national_distribution(self) -> HTML:
         f = self.f
         d = compare.score_distribution(self.data.entities, self.year, self.kind)
+        if d["count"] < findings.MIN_COMPARABLE:
+            return HTML("")
         where = set_words(f, f"type.{self.kind}")
         frame = pd.DataFrame({f("col.measure"): [f("stat.n"), f("stat.min"), f("stat.median"), f("stat.max")],
                               f("col.score"): [f.int(d["count"]), f.num(d["min"]), f.num(d["50%"]), f.num(d["max"])]})
