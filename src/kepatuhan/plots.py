@@ -113,6 +113,13 @@ def trend_figure(series, title: str, fmt) -> Figure:
     for year, score in scores.items():
         ax.annotate(fmt.num(score), (x_of[year], score), textcoords="offset points",
                     xytext=(0, -12 if score > 90 else 6), ha="center", fontsize=8, annotation_clip=True)
+    _year_axes(ax, years, title, fmt)
+    _zone_legend(fig, fmt, light=True)
+    return fig
+
+
+def _year_axes(ax, years: list[int], title: str, fmt) -> None:
+    """Scores 0–100 over the years shown (evenly spaced at 0, 1, 2…), the method breaks marked."""
     _break_lines(ax, years, fmt)
     ax.set_ylim(0, 100)
     ax.set_xlim(-0.6, len(years) - 0.4)
@@ -121,8 +128,6 @@ def trend_figure(series, title: str, fmt) -> Figure:
     ax.set_ylabel(fmt("chart.score"))
     ax.set_xlabel(fmt("chart.year"))
     ax.set_title(title)
-    _zone_legend(fig, fmt, light=True)
-    return fig
 
 
 def _break_lines(ax, years: list[int], fmt) -> None:
@@ -265,14 +270,7 @@ def series_figure(frame, title: str, fmt) -> Figure:
         for j, run in enumerate(_runs(sorted(scores))):
             ax.plot([x_of[y] for y in run], [scores[y] for y in run], color=color, marker="o", linewidth=1.4,
                     label=str(name) if j == 0 else None)
-    _break_lines(ax, years, fmt)
-    ax.set_ylim(0, 100)
-    ax.set_xlim(-0.6, len(years) - 0.4)
-    ax.set_xticks(range(len(years)), [str(y) for y in years])
-    _score_axis(ax.yaxis, fmt)
-    ax.set_ylabel(fmt("chart.score"))
-    ax.set_xlabel(fmt("chart.year"))
-    ax.set_title(title)
+    _year_axes(ax, years, title, fmt)
     fig.legend(frameon=False, fontsize=7, loc="outside lower center", ncols=3)
     return fig
 

@@ -213,18 +213,31 @@ def ranking_table(group: pd.DataFrame, f: Formatter, caption: str, highlight: st
     return table(frame, caption=caption, notes=(mark, note), highlight=[c == highlight for c in group["entity_code"]])
 
 
-# -- entity ---------------------------------------------------------------------------------------
+class View:
+    """What every report view shares: its language's words and numbers, section headings, the method pointer."""
 
-@dataclass
-class EntityReport:
-    data: dataset.Dataset
-    code: str
-    year: int
     lang: str
 
     @cached_property
     def f(self) -> Formatter:
         return Formatter(self.lang)
+
+    def section(self, key: str) -> HTML:
+        return paragraphs(heading=self.f(f"section.{key}"))
+
+    def methodology(self) -> HTML:
+        return methodology(self.f)
+
+
+# -- entity ---------------------------------------------------------------------------------------
+
+@dataclass
+class EntityReport(View):
+    data: dataset.Dataset
+    code: str
+    year: int
+    lang: str
+
 
     @cached_property
     def series(self) -> pd.DataFrame:
@@ -285,8 +298,6 @@ class EntityReport:
                               f("entity.subtitle", province=self.province) if self.province else "",
                               [i for i in items if i][:5])
 
-    def section(self, key: str) -> HTML:
-        return paragraphs(heading=self.f(f"section.{key}"))
 
     def trend_table(self) -> HTML:
         f, s = self.f, self.series
@@ -419,9 +430,6 @@ class EntityReport:
         codes = {self.code, *self.units["unit_code"]}
         return conflicts_table(self.data.conflicts[self.data.conflicts["code"].isin(codes)], self.f)
 
-    def methodology(self) -> HTML:
-        return methodology(self.f)
-
 
 def open_entity(entity: str, year: int, lang: str = "id", data_dir: str = "") -> EntityReport:
     """Check the parameters, load the data, resolve the entity: one sentence on any failure."""
@@ -445,15 +453,12 @@ def open_entity(entity: str, year: int, lang: str = "id", data_dir: str = "") ->
 # -- province -------------------------------------------------------------------------------------
 
 @dataclass
-class ProvinceReport:
+class ProvinceReport(View):
     data: dataset.Dataset
     code: str
     year: int
     lang: str
 
-    @cached_property
-    def f(self) -> Formatter:
-        return Formatter(self.lang)
 
     @property
     def name(self) -> str:
@@ -548,8 +553,6 @@ class ProvinceReport:
         r = self.data.regions
         return int(((r["province_code"] == self.code) & r["type"].isin(list(compare.PEER_TYPES))).sum())
 
-    def section(self, key: str) -> HTML:
-        return paragraphs(heading=self.f(f"section.{key}"))
 
     def ranking_table(self) -> HTML:
         f = self.f
@@ -643,8 +646,6 @@ class ProvinceReport:
                                         & (self.data.conflicts["year"] == self.year)]
         return HTML(paragraphs(*lines).data + conflicts_table(conflicts, f).data)
 
-    def methodology(self) -> HTML:
-        return methodology(self.f)
 
     def sources(self) -> HTML:
         e = self.data.entity_sources
@@ -679,20 +680,15 @@ def open_province(province: str, year: int, lang: str = "id", data_dir: str = ""
 # -- national -------------------------------------------------------------------------------------
 
 @dataclass
-class NationalReport:
+class NationalReport(View):
     data: dataset.Dataset
     lang: str
 
-    @cached_property
-    def f(self) -> Formatter:
-        return Formatter(self.lang)
 
     @cached_property
     def counts(self) -> pd.DataFrame:
         return national.national_counts(self.data.aggregates).dropna(subset=["assessed"])
 
-    def section(self, key: str) -> HTML:
-        return paragraphs(heading=self.f(f"section.{key}"))
 
     def headline(self) -> HTML:
         f = self.f
@@ -814,8 +810,6 @@ class NationalReport:
         kind = next((f(k) for k in (f"set.type.{entity_type}", f"unit_type.{entity_type}") if f.has(k)), f("set.all"))
         return f"{kind}: {f(f'measure.{measure}')}" if f.has(f"measure.{measure}") else kind
 
-    def methodology(self) -> HTML:
-        return methodology(self.f)
 
     def sources(self) -> HTML:
         a = self.data.aggregates
@@ -833,16 +827,13 @@ def open_national(lang: str = "id", data_dir: str = "") -> NationalReport:
 # -- several entities side by side ------------------------------------------------------------------
 
 @dataclass
-class ComparisonReport:
+class ComparisonReport(View):
     data: dataset.Dataset
     codes: tuple[str, ...]
     first_year: int
     last_year: int
     lang: str
 
-    @cached_property
-    def f(self) -> Formatter:
-        return Formatter(self.lang)
 
     @cached_property
     def rows(self) -> pd.DataFrame:
