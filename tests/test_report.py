@@ -171,3 +171,24 @@ def test_two_builds_of_one_report_are_byte_identical(site, tmp_path):
     again = [t for t in tasks if t.slug == "entity/17.02"]
     build.run(again, tmp_path, data, workers=1, progress=False, force=True)
     assert (tmp_path / "entity" / "17.02.html").read_bytes() == (out / "entity" / "17.02.html").read_bytes()
+
+
+def test_strings_from_data_are_escaped_in_the_page_and_alt_text():
+    import pandas as pd
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from kepatuhan import plots, report
+    from kepatuhan.messages import Formatter
+
+    units = pd.DataFrame({"unit_code": ["u"], "unit_name": ["x"], "score": [90.0], "year": [2024]})
+    image = report.figure(plots.unit_figure(units, "t", Formatter("id")), alt='Unit "><script>alert(1)</script>')
+    data, metadata = image._repr_png_()
+    encoded = data if isinstance(data, str) else data.decode()
+    cell = new_code_cell("x", outputs=[new_output("display_data", data={"image/png": encoded},
+                                                  metadata={"image/png": metadata})])
+    task = {"slug": "entity/x", "parameters": {"entity": "<b>Atlantis</b>", "year": 2024, "lang": "id"},
+            "title": "<i>Atlantis</i>"}
+    html = page.to_html(new_notebook(cells=[cell]), task, {"data_version": "v1", "package_version": "0"}).decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert "<b>Atlantis</b>" not in html and "&lt;b&gt;Atlantis&lt;/b&gt;" in html
+    assert "alt='Unit \"&gt;&lt;script&gt;alert(1)&lt;/script&gt;'" in html  # the real alt, escaped
