@@ -28,6 +28,10 @@ def test_notebook_is_thin_and_normalised(name):
             assert not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda))
         assert not any(o.get("output_type") == "error" for o in cell.outputs)
     assert is_normalized(path), "run `make notebooks`"
+    if name in ("entity_report", "province_report", "national_overview"):  # built into one-language HTML
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                assert "notebook-only" in cell.metadata.get("tags", []), "markdown would reach the HTML report"
 
 
 def _text(nb) -> str:
@@ -36,16 +40,31 @@ def _text(nb) -> str:
 
 def test_entity_report_for_rejang_lebong_in_both_languages(tmp_path):
     out = tmp_path / "out.ipynb"
-    for lang, score, previous, top in (("id", "93,07", "88,99", "97,59"), ("en", "93.07", "88.99", "97.59")):
+    cases = (("id", ("93,07", "zona hijau", "kategori A", "88,99", "97,59", "Peringkat 4 dari 10"), "(terlemah)"),
+             ("en", ("93.07", "green zone (zona hijau)", "category A", "88.99", "97.59", "Rank 4 of the 10"),
+              "(weakest)"))
+    for lang, needles, weakest in cases:
         papermill.execute_notebook(str(notebook_path("entity_report")), str(out), cwd=str(paths.NOTEBOOKS_DIR),
                                    parameters={"entity": "Pemkab Rejang Lebong", "year": 2024, "lang": lang},
                                    progress_bar=False)
         text = _text(nbformat.read(out, as_version=4))
-        for needle in (score, "zona hijau", "kategori A", previous, "UPT Puskesmas Tunas Harapan", top):
+        for needle in (*needles, "UPT Puskesmas Tunas Harapan"):
             assert needle in text, (lang, needle)
-        weakest = "(terlemah)" if lang == "id" else "(weakest)"
         assert text.count(weakest) == 1  # one weakest of the seven units
         assert ("Peringkat" in text) == (lang == "id")
+
+
+def test_compare_entities_by_any_spelling_under_papermill(tmp_path):
+    out = tmp_path / "compare.ipynb"
+    names = ["Pemkab Rejang Lebong", "Kab. Kepahiang", "Kota Bengkulu"]
+    papermill.execute_notebook(str(notebook_path("compare_entities")), str(out), cwd=str(paths.NOTEBOOKS_DIR),
+                               parameters={"entities": names, "first_year": 2019, "last_year": 2024, "lang": "en"},
+                               progress_bar=False)
+    text = _text(nbformat.read(out, as_version=4))
+    for needle in ("Kabupaten Rejang Lebong", "Kabupaten Kepahiang", "Kota Bengkulu", "93.07", "45.41",
+                   "The assessment method changed in 2022 (new bands"):
+        assert needle in text, needle
+    assert "image/png" in text
 
 
 def test_unknown_entity_stops_with_suggestions(tmp_path):

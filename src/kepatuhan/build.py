@@ -15,7 +15,6 @@ import hashlib
 import html
 import json
 import os
-import re
 import time
 import traceback
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from . import __version__, dataset, paths
 from .dataset import atomic_write_bytes
 from .errors import DataError, Problem
 from .notebooks import notebook_path
+from .page import to_html, write_methodology
 
 BUILD_DIR = ".build"
 KINDS = ("entity", "province", "national")
@@ -189,51 +189,6 @@ def render(task: dict, header: dict, scratch: str) -> dict:
     return {"ok": True, "seconds": time.perf_counter() - started, "html": to_html(nb, task, header)}
 
 
-_REMOTE_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
-_REMOTE_LINK = re.compile(r"<link\b[^>]*href=[\"']https?://[^>]*>", re.I)
-
-
-_EXPORTER = None
-
-
-def _exporter():
-    """One HTMLExporter per worker: building it (templates, preprocessors) costs more than using it."""
-    global _EXPORTER
-    if _EXPORTER is None:
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
-
-        config = Config()
-        config.TagRemovePreprocessor.enabled = True
-        config.TagRemovePreprocessor.remove_cell_tags = {"parameters", "injected-parameters"}
-        _EXPORTER = HTMLExporter(config=config, template_name="lab", exclude_input=True,
-                                 exclude_input_prompt=True, exclude_output_prompt=True)
-        _EXPORTER.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
-    return _EXPORTER
-
-
-def to_html(nb, task: dict, header: dict) -> bytes:
-    """Self-contained HTML: no code, no parameter cells, no prompts, nothing fetched from a network."""
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": task["title"]}})
-
-    def keep(script: re.Match) -> str:
-        return "" if re.search(r"https?://", script.group(0)) else script.group(0)
-
-    body = _REMOTE_SCRIPT.sub(keep, body)
-    body = _REMOTE_LINK.sub("", body)
-    lang = task["parameters"].get("lang", LANG_OF_REPORTS)
-    body = re.sub(r"<html[^>]*>", f'<html lang="{html.escape(lang)}">', body, count=1)
-    params = ", ".join(f"{k} = {v!r}" for k, v in task["parameters"].items() if k != "data_dir")
-    banner = (
-        '<header class="kp-header" style="font:13px sans-serif;padding:8px 16px;background:#eceff1">'
-        f'<a href="{"../" * task["slug"].count("/")}index.html">← index</a> · '
-        f"{html.escape(params)} · data {html.escape(header['data_version'])} · "
-        f"kepatuhan {html.escape(header['package_version'])}</header>"
-    )
-    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, body, count=1)
-    return body.encode("utf-8")
-
-
 # -- the driver side ------------------------------------------------------------------------------
 
 @contextmanager
@@ -334,6 +289,7 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress) -> list[O
                     finish(task, digest, _result_of(future))
     bar.close()
     write_index(tasks, out, data, manifest)
+    write_methodology(out)
     return sorted(outcomes, key=lambda o: o.slug)
 
 

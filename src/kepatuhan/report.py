@@ -1,110 +1,24 @@
-"""What the notebooks show: parameter checks, localised tables, figures and text, all escaped.
+"""What the notebooks show: parameter checks, then findings, tables, figures and sources in one language.
 
-Notebooks call these and display the results; everything computed comes from trend, compare and
-national, so tests reach it. Strings from data go through html.escape before they reach HTML.
+The view stays thin: numbers come from trend, compare, national and findings; words from the message
+catalogue (`messages`); markup from the Jinja2 templates in `templates/fragments` (autoescaped, so
+strings from data are escaped). Each report object is opened by `open_entity`, `open_province`
+or `open_national`, which check the parameters and stop with one sentence on a bad one.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pandas as pd
-from babel.numbers import format_decimal
 from IPython.display import HTML, Image
 
-from . import compare, dataset, grading, national, plots, trend
+from . import compare, dataset, findings, grading, national, plots, trend
+from .messages import LANGS, Formatter
 from .names import NameNotFound
 
-LANGS = ("id", "en")
-LOCALES = {"id": "id_ID", "en": "en_US"}
-
-TEXT = {
-    "id": {
-        "score": "Nilai", "zone": "Zona", "category": "Kategori", "opinion": "Opini", "year": "Tahun",
-        "change": "Perubahan", "rank": "Peringkat", "entity": "Entitas", "type": "Jenis",
-        "province": "Provinsi", "unit": "Unit layanan", "source": "Sumber", "values": "Nilai berbeda",
-        "chosen": "Dipakai", "rule": "Aturan", "basis": "Dasar zona", "weakest": "terlemah",
-        "of": "dari", "with_data": "entitas dengan data", "percentile": "persentil",
-        "gap_best": "selisih dengan terbaik", "gap_median": "selisih dengan median",
-        "headline": "{name}: nilai {score} pada {year}, zona {zone}",
-        "category_line": "kategori {category} ({opinion})",
-        "change_line": "{change} poin dibanding {from_year} ({previous})",
-        "break_note": "melintasi pergantian metode 2021→2022: tidak sebanding langsung",
-        "no_previous": "belum ada nilai tahun sebelumnya dalam data",
-        "trend_title": "Nilai {name} per tahun", "break": "pergantian metode",
-        "slope": "Tren {scheme}: {slope} poin/tahun (IK 95% {low} s.d. {high}; n = {n})",
-        "rank_title": "Peringkat {group} {year}", "units_title": "Unit layanan {name} {year}",
-        "no_units": "Tidak ada nilai unit layanan yang dipublikasikan untuk {name} pada {year}.",
-        "national_title": "Hasil nasional per zona", "share": "Persentase entitas (%)",
-        "conflict_none": "Tidak ada perbedaan antar-sumber untuk angka yang ditampilkan.",
-        "conflict_mark": "* sumber mencetak nilai berbeda; nilai yang dipakai dipilih menurut aturan "
-                         "di bagian konflik.",
-        "inferred": "disimpulkan", "published": "dipublikasikan", "computed": "dihitung",
-        "coverage": "Cakupan sebagian: peringkat dibuat di antara {n} entitas dengan data, bukan seluruh "
-                    "{total} yang dinilai Ombudsman.",
-        "method": "Tahun adalah tahun penilaian. Zona 2021: hijau ≥ 81,00; kuning 51,00–80,99; merah ≤ 50,99. "
-                  "2022–2024: A ≥ 88,00; B 78,00–87,99; C 54,00–77,99; D 32,00–53,99; E ≤ 31,99 "
-                  "(A, B hijau; C kuning; D, E merah). Sebelum 2021 ambang batas tidak dipublikasikan: zona "
-                  "yang dihitung ditandai ‘disimpulkan’. Metode berganti pada 2022, sehingga tren hanya "
-                  "dihitung dalam satu skema. Bila sumber berbeda, dipakai: label yang konsisten, lalu situs "
-                  "Ombudsman, lalu mayoritas, lalu nilai terendah (ditandai belum terselesaikan).",
-        "no_slope": "Tren: belum cukup tahun yang sebanding ({n} dari {need} dalam skema {scheme}).",
-        "panel": "Model panel (MixedLM, intersep acak per entitas, {years}): {est} poin/tahun "
-                 "(IK 95% {low} s.d. {high}); {n} entitas, {obs} pengamatan.",
-        "green_trend": "Tren porsi zona hijau {scheme}: {slope} poin persentase/tahun (IK 95% {low} s.d. {high}).",
-        "refused": "{name} tidak dihitung: {reason}.",
-        "test": "{name} = {stat}, p = {p}, {effect_name} = {effect} (n: {n})",
-        "slope_title": "Perubahan {a}→{b}",
-    },
-    "en": {
-        "score": "Score", "zone": "Zone", "category": "Category", "opinion": "Opinion", "year": "Year",
-        "change": "Change", "rank": "Rank", "entity": "Entity", "type": "Type", "province": "Province",
-        "unit": "Service unit", "source": "Source", "values": "Differing values", "chosen": "Used",
-        "rule": "Rule", "basis": "Zone basis", "weakest": "weakest", "of": "of",
-        "with_data": "entities with data", "percentile": "percentile", "gap_best": "gap to the best",
-        "gap_median": "gap to the median",
-        "headline": "{name}: score {score} in {year}, zona {zone}",
-        "category_line": "kategori {category} ({opinion})",
-        "change_line": "{change} points against {from_year} ({previous})",
-        "break_note": "crosses the 2021→2022 change of method: not directly comparable",
-        "no_previous": "no earlier score in the data",
-        "trend_title": "Score of {name} by year", "break": "change of method",
-        "slope": "Trend {scheme}: {slope} points/year (95% CI {low} to {high}; n = {n})",
-        "rank_title": "Ranking {group} {year}", "units_title": "Service units of {name}, {year}",
-        "no_units": "No service-unit scores were published for {name} in {year}.",
-        "national_title": "National results by zone", "share": "Share of entities (%)",
-        "conflict_none": "No disagreement between sources for the figures shown.",
-        "conflict_mark": "* sources print different values; the one used is chosen by the rule in the "
-                         "conflicts section.",
-        "inferred": "inferred", "published": "published", "computed": "computed",
-        "coverage": "Partial coverage: ranks are among {n} entities with data, not all {total} the "
-                    "Ombudsman assessed.",
-        "method": "Years are assessment years. Zones in 2021: hijau ≥ 81.00; kuning 51.00–80.99; merah ≤ 50.99. "
-                  "2022–2024: A ≥ 88.00; B 78.00–87.99; C 54.00–77.99; D 32.00–53.99; E ≤ 31.99 "
-                  "(A, B hijau; C kuning; D, E merah). Before 2021 the bands were not published: computed "
-                  "zones are marked ‘inferred’. The method changed in 2022, so trends are fitted within one "
-                  "scheme only. Where sources disagree: the label-consistent value, then the Ombudsman's "
-                  "site, then the majority, then the lowest value (flagged unresolved).",
-        "no_slope": "Trend: not enough comparable years ({n} of {need} within the {scheme} scheme).",
-        "panel": "Panel model (MixedLM, random intercept per entity, {years}): {est} points/year "
-                 "(95% CI {low} to {high}); {n} entities, {obs} observations.",
-        "green_trend": "Trend of the green share {scheme}: {slope} percentage points/year "
-                       "(95% CI {low} to {high}).",
-        "refused": "{name} not computed: {reason}.",
-        "test": "{name} = {stat}, p = {p}, {effect_name} = {effect} (n: {n})",
-        "slope_title": "Change {a}→{b}",
-    },
-}
-TYPE_NAMES = {
-    "id": {"provinsi": "provinsi", "kabupaten": "kabupaten", "kota": "kota", "kementerian": "kementerian",
-           "lembaga": "lembaga"},
-    "en": {"provinsi": "provinces", "kabupaten": "regencies (kabupaten)", "kota": "cities (kota)",
-           "kementerian": "ministries", "lembaga": "agencies"},
-}
-#: Entities assessed per type in 2021–2024 (national releases), for the coverage note.
-ASSESSED_PER_TYPE = {"provinsi": 34, "kabupaten": 416, "kota": 98, "kementerian": 25, "lembaga": 14}
+PROVINCE_SETS = ("kabupaten", "kota")
 
 
 class ReportError(ValueError):
@@ -124,46 +38,206 @@ def check_parameters(year: int, lang: str, data_dir: str = "") -> None:
         raise ReportError(f"data_dir must be a folder path or empty, got {data_dir!r}")
 
 
-class Formatter:
-    def __init__(self, lang: str):
-        self.lang, self.locale, self.t = lang, LOCALES[lang], TEXT[lang]
+# -- markup ---------------------------------------------------------------------------------------
 
-    def num(self, value, signed: bool = False) -> str:
-        if value is None or pd.isna(value):
-            return "–"
-        pattern = "+0.00;-0.00" if signed else "0.00"
-        return format_decimal(value, format=pattern, locale=self.locale)
-
-    def int(self, value) -> str:
-        return format_decimal(int(value), format="#,##0", locale=self.locale)
-
-    def text(self, key: str, **values) -> str:
-        return self.t[key].format(**values)
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
 
 
-def _html(*paragraphs: str) -> HTML:
-    return HTML("".join(f"<p>{p}</p>" for p in paragraphs))
+@lru_cache(maxsize=1)
+def _templates():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    return Environment(loader=PackageLoader("kepatuhan", "templates/fragments"), autoescape=True,
+                       undefined=StrictUndefined, keep_trailing_newline=False)
 
 
-def table(frame: pd.DataFrame) -> HTML:
-    """A plain escaped HTML table, no index and no random ids, so outputs stay byte-stable."""
-    return HTML(frame.to_html(index=False, escape=True, border=0, classes="kp-table", na_rep="–"))
+def render(template: str, **context) -> str:
+    """One fragment template filled in; every value is escaped by Jinja2."""
+    return _templates().get_template(template).render(**context)
 
 
-def figure(fig) -> Image:
-    return Image(data=plots.to_png(fig), format="png")
+def paragraphs(*texts: str, heading: str = "", level: int = 2, anchor: str = "") -> HTML:
+    return HTML(render("paragraphs.html.j2", paragraphs=[t for t in texts if t], heading=heading, level=level,
+                       anchor=anchor))
 
 
-@dataclass
-class EntityReport:
-    data: dataset.Dataset
-    code: str
-    year: int
+def table(frame: pd.DataFrame, caption: str = "", notes: tuple[str, ...] = (), highlight: list[bool] | None = None
+          ) -> HTML:
+    """An escaped HTML table without index or random ids (cells may be `Link`s), so outputs stay byte-stable."""
+    rows = [{"cells": ["–" if v is None or (isinstance(v, float) and v != v) else v for v in values],
+             "highlight": bool(highlight[i]) if highlight else False}
+            for i, values in enumerate(frame.itertuples(index=False, name=None))]
+    return HTML(render("table.html.j2", caption=sentence_case(caption), columns=[str(c) for c in frame.columns],
+                       rows=rows, notes=[n for n in notes if n]))
+
+
+def figure(fig, alt: str) -> Image:
+    """A PNG with a real alternative text (nbconvert writes it into the <img>)."""
+    return Image(data=plots.to_png(fig), format="png", alt=alt)
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def findings_block(f: Formatter, title: str, subtitle: str, items: list[str]) -> HTML:
+    return HTML(render("findings.html.j2", title=title, subtitle=subtitle, heading=f("findings.heading"),
+                       items=items))
+
+
+# -- words shared by the reports --------------------------------------------------------------------
+
+def grade_words(f: Formatter, zone: str, category, inferred: bool = False, opinion=None, flag=None) -> str:
+    """The grade in words: category (2022–2024) or opini level (2025–) with its zone, and the published
+    Tanpa Maladministrasi flag where the instrument has one."""
+    if isinstance(category, str):
+        words = f.category(category) + ", " + f.zone(zone)
+    elif isinstance(opinion, str) and f.has(f"opinion.{opinion}"):
+        words = f(f"opinion.{opinion}") + ", " + f.zone(zone)
+    else:
+        words = f.zone(zone)
+    words += f("grade.inferred") if inferred else ""
+    if isinstance(flag, str) and f.has(f"flag.{flag}"):
+        words += "; " + f(f"flag.{flag}")
+    return words
+
+
+def row_grade(f: Formatter, row) -> str:
+    return grade_words(f, row["zone"], row["category"], row["zone_basis"] == "inferred", row.get("opinion"),
+                       row.get("maladministrasi"))
+
+
+def grade_short(f: Formatter, category, zone, opinion=None) -> str:
+    """The grade for a table cell: 'A (hijau)', 'Kualitas Sedang (kuning)' or 'kuning'."""
+    if isinstance(category, str):
+        return f(f"category.{category}.short")
+    if isinstance(opinion, str) and f.has(f"opinion.{opinion}.short"):
+        return f(f"opinion.{opinion}.short", zone=f(f"zone.{zone}.short"))
+    return f(f"zone.{zone}.short")
+
+
+def grades_short(f: Formatter, rows: pd.DataFrame) -> list[str]:
+    opinions = rows["opinion"] if "opinion" in rows else [None] * len(rows)
+    return [grade_short(f, c, z, o) for c, z, o in zip(rows["category"], rows["zone"], opinions, strict=True)]
+
+
+def with_sample(items: list[str], sample: str) -> list[str]:
+    """The sample caveat joined to the last sentence about ranks or counts (one finding, not two)."""
+    if not sample:
+        return items
+    return [*items[:-1], f"{items[-1]} {sample}"] if items else [sample]
+
+
+def sample_sentence(f: Formatter, aggregates: pd.DataFrame, year: int) -> str:
+    """Empty for a census year; for a sampled year (2025), that ranks are within the sample of n."""
+    drawn = national.sample(aggregates, year)
+    return f("finding.rank_sample", year=year, n=f.int(drawn.n)) if drawn else ""
+
+
+def set_words(f: Formatter, set_name: str, province: str = "") -> str:
+    return f(f"set.{set_name}", province=province)
+
+
+def rank_sentence(f: Formatter, rank: findings.Rank, year: int, province: str = "") -> str:
+    where = set_words(f, rank.set_name, province)
+    if rank.rank is None:
+        return f("finding.rank_too_few", set=where, n=rank.n, year=year, need=findings.MIN_COMPARABLE)
+    sentence = f("finding.rank", rank=rank.rank, n=rank.n, set=where, year=year,
+                 percentile=f.int(round(rank.percentile)))
+    if rank.assessed:
+        sentence += " " + f("finding.rank_assessed", assessed=f.int(rank.assessed), set=where, year=year)
+    return sentence
+
+
+def movement_sentence(f: Formatter, m: findings.Movement | None) -> str:
+    if m is None:
+        return f("finding.no_previous")
+    if not m.comparable:
+        return f("finding.movement_break", from_year=m.from_year, previous=f.num(m.previous), year=m.year,
+                 break_year=m.break_year)
+    key = "finding.up" if m.change > 0 else "finding.down" if m.change < 0 else "finding.same"
+    return f(key, change=f.num(abs(m.change)), from_year=m.from_year, previous=f.num(m.previous))
+
+
+def break_notes(f: Formatter, years: list[int]) -> tuple[str, ...]:
+    """One note per change of method between the years shown, naming the first year of the new method."""
+    return tuple(f("trend.break_note", year=findings.first_year_of_new_method(a, b))
+                 for a, b in zip(years, years[1:], strict=False) if not grading.same_scheme(a, b))
+
+
+def sources_block(f: Formatter, rows: pd.DataFrame) -> HTML:
+    """Every source behind the figures shown, as links (publisher = the site's host), with year and value."""
+    from urllib.parse import urlparse
+
+    rows = rows.drop_duplicates(subset=["year", "name", "source_url"]).sort_values(["year", "name", "source_url"])
+    frame = pd.DataFrame({
+        f("col.year"): rows["year"].astype(str),
+        f("col.entity"): rows["name"].astype(str),
+        f("col.score"): [f.num(v) for v in rows["score"]],
+        f("col.source"): [Link(urlparse(u).hostname or u, u) for u in rows["source_url"]],
+    })
+    return HTML(paragraphs(heading=f("section.sources"), anchor="sources").data
+                + table(frame, caption=f("sources.caption")).data)
+
+
+def methodology(f: Formatter) -> HTML:
+    """A pointer to the methodology page (the page template links it in every footer)."""
+    return paragraphs(f("method.short"), heading=f("section.method"))
+
+
+def conflicts_table(conflicts: pd.DataFrame, f: Formatter) -> HTML:
+    if conflicts.empty:
+        return paragraphs(f("conflict.none"))
+    frame = pd.DataFrame({
+        f("col.year"): conflicts["year"].astype(str), f("col.entity"): conflicts["name"],
+        f("col.values"): [" | ".join(f.num(float(v)) for v in str(vs).split(" | ")) for vs in conflicts["values"]],
+        f("col.chosen"): [f.num(float(v)) for v in conflicts["chosen"]],
+        f("col.rule"): [f(f"rule.{r}") for r in conflicts["rule"]],
+    })
+    return table(frame, caption=f("conflict.caption"))
+
+
+def ranking_table(group: pd.DataFrame, f: Formatter, caption: str, highlight: str | None = None,
+                  note: str = "") -> HTML:
+    frame = pd.DataFrame({
+        f("col.rank"): group["rank"].astype(str),
+        f("col.entity"): group["entity_name"].astype(str),
+        f("col.score"): [f.num(v) + (" *" if r else "") for v, r in zip(group["score"], group["conflict_rule"],
+                                                                       strict=True)],
+        f("col.grade"): grades_short(f, group),
+    })
+    mark = f("conflict.mark") if group["conflict_rule"].astype(bool).any() else ""
+    return table(frame, caption=caption, notes=(mark, note), highlight=[c == highlight for c in group["entity_code"]])
+
+
+class View:
+    """What every report view shares: its language's words and numbers, section headings, the method pointer."""
+
     lang: str
 
     @cached_property
     def f(self) -> Formatter:
         return Formatter(self.lang)
+
+    def section(self, key: str) -> HTML:
+        return paragraphs(heading=self.f(f"section.{key}"))
+
+    def methodology(self) -> HTML:
+        return methodology(self.f)
+
+
+# -- entity ---------------------------------------------------------------------------------------
+
+@dataclass
+class EntityReport(View):
+    data: dataset.Dataset
+    code: str
+    year: int
+    lang: str
+
 
     @cached_property
     def series(self) -> pd.DataFrame:
@@ -171,180 +245,190 @@ class EntityReport:
 
     @cached_property
     def row(self) -> pd.Series:
-        return self.data.entities[(self.data.entities["entity_code"] == self.code)
-                                  & (self.data.entities["year"] == self.year)].iloc[0]
+        e = self.data.entities
+        return e[(e["entity_code"] == self.code) & (e["year"] == self.year)].iloc[0]
 
     @property
     def name(self) -> str:
         return str(self.row["entity_name"])
 
-    def headline(self) -> HTML:
-        f, row = self.f, self.row
-        parts = [html.escape(f.text("headline", name=self.name, score=f.num(row["score"]), year=self.year,
-                                    zone=row["zone"]))]
-        if isinstance(row["category"], str):
-            parts.append(html.escape(f.text("category_line", category=row["category"], opinion=row["opinion"])))
-        change = trend.change_against_previous(self.series, self.year)
-        if change:
-            previous = self.series.set_index("year").loc[change["from_year"], "score"]
-            line = f.text("change_line", change=f.num(change["change"], signed=True), from_year=change["from_year"],
-                          previous=f.num(previous))
-            if change["across_break"]:
-                line += "; " + f.text("break_note")
-            parts.append(html.escape(line))
-        else:
-            parts.append(html.escape(f.text("no_previous")))
-        return HTML(f"<h2>{parts[0]}</h2><p>{'<br>'.join(parts[1:])}</p>")
+    @property
+    def kind(self) -> str:
+        return str(self.row["entity_type"])
 
-    def trend_table(self) -> HTML:
-        f, t = self.f, self.f.t
-        s = self.series
-        frame = pd.DataFrame({
-            t["year"]: s["year"].astype(str),
-            t["score"]: [f.num(v) for v in s["score"]],
-            t["zone"]: s["zone"],
-            t["category"]: s["category"].fillna("–"),
-            t["basis"]: [t[b] for b in s["zone_basis"]],
-            t["change"]: [f.num(v, signed=True) + (" ⚠" if b else "") for v, b in zip(s["change"], s["across_break"],
-                                                                                        strict=True)],
-        })
-        return table(frame)
-
-    def trend_note(self) -> HTML:
-        fit = trend.fit_trend(self.series, self.year)
-        f = self.f
-        if not fit.fitted:
-            return _html(html.escape(f.text("no_slope", n=fit.n, need=trend.MIN_TREND_POINTS, scheme=fit.scheme)))
-        return _html(html.escape(f.text("slope", scheme=fit.scheme, slope=f.num(fit.slope, signed=True),
-                                        low=f.num(fit.ci_low), high=f.num(fit.ci_high), n=fit.n)))
-
-    def trend_figure(self) -> Image:
-        return figure(plots.trend_figure(self.series, self.f.text("trend_title", name=self.name), self.f.t["break"],
-                                         self.f.t["score"]))
-
-    def _peers(self) -> pd.DataFrame:
-        return compare.province_pemda(self.data.entities, self.year, self.row["province_code"]) \
-            if self.row["entity_type"] in compare.PEMDA_TYPES else \
-            compare.type_peers(self.data.entities, self.year, self.row["entity_type"])
-
-    def comparison(self) -> HTML:
-        f, t, row = self.f, self.f.t, self.row
-        lines = []
-        groups = []
-        if row["entity_type"] in compare.PEMDA_TYPES:
-            groups.append((row["province_name"], self._peers()))
-        groups.append((TYPE_NAMES[self.lang][row["entity_type"]],
-                       compare.type_peers(self.data.entities, self.year, row["entity_type"])))
-        for label, group in groups:
-            s = compare.standing(group, self.code)
-            lines.append(html.escape(
-                f"{label}: {t['rank']} {s.rank} {t['of']} {s.n} {t['with_data']}; {t['percentile']} "
-                f"{f.num(s.percentile)}; {t['gap_best']} {f.num(s.gap_to_best, signed=True)}; "
-                f"{t['gap_median']} {f.num(s.gap_to_median, signed=True)}"))
-        total = ASSESSED_PER_TYPE.get(row["entity_type"])
-        if total:
-            n = len(groups[-1][1])
-            lines.append(html.escape(f.text("coverage", n=n, total=total)))
-        return _html(*lines)
-
-    def peers_table(self) -> HTML:
-        return ranking_table(self._peers(), self.f, highlight=self.code)
-
-    def ranking_figure(self) -> Image:
-        peers = self._peers()
-        group = self.row["province_name"] if self.row["entity_type"] in compare.PEMDA_TYPES else \
-            TYPE_NAMES[self.lang][self.row["entity_type"]]
-        return figure(plots.ranking_figure(peers, self.code, self.f.text("rank_title", group=group, year=self.year),
-                                           self.f.t["score"]))
-
-    def national_distribution(self) -> HTML:
-        described = compare.score_distribution(self.data.entities, self.year, self.row["entity_type"])
-        f = self.f
-        frame = pd.DataFrame({"": ["n", "min", "median", "max"],
-                              self.f.t["score"]: [f.int(described["count"]), f.num(described["min"]),
-                                                  f.num(described["50%"]), f.num(described["max"])]})
-        return table(frame)
+    @property
+    def province(self) -> str:
+        return str(self.row["province_name"]) if isinstance(self.row["province_name"], str) else ""
 
     @cached_property
     def units(self) -> pd.DataFrame:
         return compare.unit_ranking(self.data.units, self.code, self.year)
 
-    def units_table(self) -> HTML:
-        if self.units.empty:
-            return _html(html.escape(self.f.text("no_units", name=self.name, year=self.year)))
-        f, t = self.f, self.f.t
-        u = self.units
-        grades = [grading.classify(s, y) for s, y in zip(u["score"], u["year"], strict=True)]
+    @cached_property
+    def ranks(self) -> list[findings.Rank]:
+        """Among the kabupaten/kota of its province (for a kab/kota), then among its type nationally."""
+        out = []
+        if self.kind in PROVINCE_SETS:
+            peers = compare.province_peers(self.data.entities, self.year, self.row["province_code"])
+            out.append(findings.rank_in(peers, self.code, "province_kabkota"))
+        national_set = compare.type_peers(self.data.entities, self.year, self.kind)
+        out.append(findings.rank_in(national_set, self.code, f"type.{self.kind}",
+                                    findings.assessed_count(self.data.aggregates, self.year, self.kind)))
+        return [r for r in out if r is not None]
+
+    def headline(self) -> HTML:
+        """Title and the key findings, first."""
+        f = self.f
+        if pd.isna(self.row["score"]):
+            items = [f("finding.label_only", name=self.name, year=self.year, grade=row_grade(f, self.row))]
+        else:
+            items = [f("finding.standing", name=self.name, year=self.year, score=f.num(self.row["score"]),
+                       grade=row_grade(f, self.row))]
+            items.append(movement_sentence(f, findings.movement(self.series, self.year)))
+        items += with_sample([rank_sentence(f, r, self.year, self.province) for r in self.ranks],
+                             sample_sentence(f, self.data.aggregates, self.year))
+        weakest = findings.weakest_unit(self.units)
+        if weakest:
+            items.append(f("finding.weakest", unit=weakest.name, score=f.num(weakest.score), n=weakest.n_units))
+        fit = findings.trend_worth_stating(self.series, self.year)
+        if fit:
+            items.append(f("finding.trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
+                           high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
+        return findings_block(f, f("entity.title", name=self.name, year=self.year),
+                              f("entity.subtitle", province=self.province) if self.province else "",
+                              [i for i in items if i][:5])
+
+
+    def trend_table(self) -> HTML:
+        f, s = self.f, self.series
+        changes = []
+        for change, across, previous in zip(s["change"], s["across_break"], s["previous_year"], strict=True):
+            if pd.isna(change):
+                changes.append("–")
+            elif across:
+                changes.append(f("trend.not_comparable"))
+            else:
+                changes.append(f.num(change, signed=True) + " " + f("trend.since", year=previous))
+        e = self.data.entities
+        labels = e[(e["entity_code"] == self.code) & e["score"].isna()]
         frame = pd.DataFrame({
-            t["rank"]: u["rank"].astype(str),
-            t["unit"]: u["unit_name"] + ["" if not w else f" ({t['weakest']})" for w in u["weakest"]],
-            t["score"]: [f.num(v) for v in u["score"]],
-            t["category"]: [g.category or "–" for g in grades],
-            t["zone"]: [g.zone for g in grades],
+            f("col.year"): [*s["year"].astype(str), *labels["year"].astype(str)],
+            f("col.score"): [*(f.num(v) for v in s["score"]), *([f("grade.no_score")] * len(labels))],
+            f("col.grade"): [*grades_short(f, s.assign(opinion=self._opinions(s["year"]))), *grades_short(f, labels)],
+            f("col.basis"): [f(f"basis.{b}") for b in [*s["zone_basis"], *labels["zone_basis"]]],
+            f("col.change"): [*changes, *(["–"] * len(labels))],
+        }).sort_values(f("col.year"), kind="stable")
+        notes = break_notes(f, sorted({int(y) for y in s["year"]}))
+        return table(frame, caption=f("trend.caption", name=self.name, n=len(frame)), notes=notes,
+                     highlight=[y == str(self.year) for y in frame[f("col.year")]])
+
+    def _opinions(self, years) -> list:
+        e = self.data.entities
+        rows = e[e["entity_code"] == self.code].set_index("year")
+        return [rows["opinion"].get(y) if "opinion" in rows else None for y in years]
+
+    def trend_note(self) -> HTML:
+        f = self.f
+        fit = trend.fit_trend(self.series, self.year)
+        if findings.trend_worth_stating(self.series, self.year) is None:
+            return paragraphs(f("trend.too_few", n=fit.n, need=findings.MIN_TREND_POINTS_FINDING))
+        return paragraphs(f("finding.trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
+                            high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
+
+    def trend_figure(self) -> Image | HTML:
+        f, s = self.f, self.series
+        if s.empty:
+            return HTML("")
+        fig = plots.trend_figure(s, f("chart.trend_title", name=self.name), f)
+        alt = f("alt.trend", name=self.name, first=int(s["year"].min()), last=int(s["year"].max()), n=len(s),
+                year=self.year, score=f.num(self.row["score"]))
+        return figure(fig, alt)
+
+    def comparison(self) -> HTML:
+        f = self.f
+        lines = [rank_sentence(f, r, self.year, self.province) for r in self.ranks]
+        for r in self.ranks:
+            if r.rank is not None:
+                s = compare.standing(self._group(r.set_name), self.code)
+                lines.append(f("compare.gaps", set=set_words(f, r.set_name, self.province),
+                               best=f.num(s.gap_to_best, signed=True), median=f.num(s.gap_to_median, signed=True)))
+        return paragraphs(*lines)
+
+    def _group(self, set_name: str) -> pd.DataFrame:
+        if set_name == "province_kabkota":
+            return compare.province_peers(self.data.entities, self.year, self.row["province_code"])
+        return compare.type_peers(self.data.entities, self.year, self.kind)
+
+    @cached_property
+    def _peer_set(self) -> str | None:
+        """The set the peers table and chart show: the province's kab/kota if enough, else the national type."""
+        for set_name in (["province_kabkota"] if self.kind in PROVINCE_SETS else []) + [f"type.{self.kind}"]:
+            if len(self._group(set_name)) >= findings.MIN_COMPARABLE:
+                return set_name
+        return None
+
+    def peers_table(self) -> HTML:
+        if self._peer_set is None:
+            return HTML("")
+        peers = self._group(self._peer_set)
+        caption = f"{set_words(self.f, self._peer_set, self.province)}, {self.year} (n = {len(peers)})"
+        return ranking_table(peers, self.f, caption, highlight=self.code)
+
+    def ranking_figure(self) -> Image | HTML:
+        if self._peer_set is None:
+            return HTML("")
+        f = self.f
+        peers = self._group(self._peer_set)
+        where = set_words(f, self._peer_set, self.province)
+        title = sentence_case(f("chart.rank_title", set=where, year=self.year, n=len(peers)))
+        fig = plots.ranking_figure(peers, self.code, title, f)
+        return figure(fig, f("alt.ranking", set=where, year=self.year, n=len(peers), name=self.name))
+
+    def national_distribution(self) -> HTML:
+        f = self.f
+        d = compare.score_distribution(self.data.entities, self.year, self.kind)
+        if d["count"] < findings.MIN_COMPARABLE:
+            return HTML("")
+        where = set_words(f, f"type.{self.kind}")
+        frame = pd.DataFrame({f("col.measure"): [f("stat.n"), f("stat.min"), f("stat.median"), f("stat.max")],
+                              f("col.score"): [f.int(d["count"]), f.num(d["min"]), f.num(d["50%"]), f.num(d["max"])]})
+        return table(frame, caption=f("distribution.caption", set=where, year=self.year, n=f.int(d["count"])))
+
+    def units_table(self) -> HTML:
+        f, u = self.f, self.units
+        if u.empty:
+            return paragraphs(f("units.none", name=self.name, year=self.year))
+        grades = [grading.classify(s, y) for s, y in zip(u["score"], u["year"], strict=True)]
+        weakest = findings.weakest_unit(u)
+        frame = pd.DataFrame({
+            f("col.rank"): u["rank"].astype(str),
+            f("col.unit"): [n + (" " + f("units.weakest_mark") if w else "") for n, w in
+                            zip(u["unit_name"], u["weakest"], strict=True)],
+            f("col.score"): [f.num(v) for v in u["score"]],
+            f("col.grade"): [grade_short(f, g.category, g.zone, g.opinion) for g in grades],
         })
-        return table(frame)
+        return table(frame, caption=f("units.caption", name=self.name, year=self.year, n=len(u)),
+                     highlight=[bool(w) for w in u["weakest"]] if weakest else None)
 
     def units_figure(self) -> Image | HTML:
         if self.units.empty:
             return HTML("")
-        return figure(plots.unit_figure(self.units, self.f.text("units_title", name=self.name, year=self.year),
-                                        self.f.t["score"]))
+        f = self.f
+        fig = plots.unit_figure(self.units, f("chart.units_title", name=self.name, year=self.year), f)
+        return figure(fig, f("alt.units", name=self.name, year=self.year, n=len(self.units)))
 
     def sources(self) -> HTML:
-        t = self.f.t
         e = self.data.entity_sources
-        rows = e[e["entity_code"] == self.code]
-        unit_codes = set(self.units["unit_code"]) if not self.units.empty else set()
+        rows = e[e["entity_code"] == self.code].rename(columns={"entity_name": "name"})
         u = self.data.unit_sources
-        urows = u[u["unit_code"].isin(unit_codes) & (u["year"] == self.year)]
-        frame = pd.concat([
-            pd.DataFrame({t["year"]: rows["year"].astype(str), t["entity"]: self.name,
-                          t["score"]: [self.f.num(v) for v in rows["score"]], t["source"]: rows["source_url"]}),
-            pd.DataFrame({t["year"]: urows["year"].astype(str), t["entity"]: urows["unit_name"],
-                          t["score"]: [self.f.num(v) for v in urows["score"]], t["source"]: urows["source_url"]}),
-        ])
-        return table(frame)
+        units = u[u["unit_code"].isin(set(self.units["unit_code"])) & (u["year"] == self.year)]
+        return sources_block(self.f, pd.concat([rows[["year", "name", "score", "source_url"]],
+                                                units.rename(columns={"unit_name": "name"})[
+                                                    ["year", "name", "score", "source_url"]]]))
 
     def conflicts(self) -> HTML:
-        codes = {self.code, *self.units["unit_code"]} if not self.units.empty else {self.code}
+        codes = {self.code, *self.units["unit_code"]}
         return conflicts_table(self.data.conflicts[self.data.conflicts["code"].isin(codes)], self.f)
-
-    def methodology(self) -> HTML:
-        return _html(html.escape(self.f.t["method"]))
-
-
-def ranking_table(group: pd.DataFrame, f: Formatter, highlight: str | None = None) -> HTML:
-    t = f.t
-    frame = pd.DataFrame({
-        t["rank"]: group["rank"].astype(str),
-        t["entity"]: [n + (" ◀" if c == highlight else "") for n, c in zip(group["entity_name"], group["entity_code"],
-                                                                            strict=True)],
-        t["score"]: [f.num(v) + (" *" if r else "") for v, r in zip(group["score"], group["conflict_rule"],
-                                                                     strict=True)],
-        t["zone"]: group["zone"],
-        t["category"]: group["category"].fillna("–"),
-    })
-    if not group["conflict_rule"].astype(bool).any():
-        return table(frame)
-    return HTML(table(frame).data + f'<p class="kp-note">{html.escape(t["conflict_mark"])}</p>')
-
-
-def conflicts_table(conflicts: pd.DataFrame, f: Formatter) -> HTML:
-    if conflicts.empty:
-        return _html(html.escape(f.t["conflict_none"]))
-    t = f.t
-    frame = pd.DataFrame({
-        t["year"]: conflicts["year"].astype(str), t["entity"]: conflicts["name"],
-        t["values"]: conflicts["values"], t["chosen"]: conflicts["chosen"], t["rule"]: conflicts["rule"],
-    })
-    return table(frame)
-
-
-def _scored(data: dataset.Dataset) -> dataset.Dataset:
-    """Until the report layer shows label-only rows (issue 9), it sees the scored rows only."""
-    from dataclasses import replace
-
-    return replace(data, entities=data.entities[data.entities["score"].notna()].reset_index(drop=True))
 
 
 def open_entity(entity: str, year: int, lang: str = "id", data_dir: str = "") -> EntityReport:
@@ -352,7 +436,7 @@ def open_entity(entity: str, year: int, lang: str = "id", data_dir: str = "") ->
     check_parameters(year, lang, data_dir)
     if not isinstance(entity, str):
         raise ReportError(f"entity must be a code or a name, got {entity!r}")
-    data = _scored(dataset.load(data_dir))
+    data = dataset.load(data_dir)
     try:
         code = data.names.match(entity).entity.code
     except NameNotFound as exc:
@@ -366,16 +450,15 @@ def open_entity(entity: str, year: int, lang: str = "id", data_dir: str = "") ->
     return EntityReport(data, code, year, lang)
 
 
+# -- province -------------------------------------------------------------------------------------
+
 @dataclass
-class ProvinceReport:
+class ProvinceReport(View):
     data: dataset.Dataset
     code: str
     year: int
     lang: str
 
-    @cached_property
-    def f(self) -> Formatter:
-        return Formatter(self.lang)
 
     @property
     def name(self) -> str:
@@ -385,165 +468,428 @@ class ProvinceReport:
     def pemda(self) -> pd.DataFrame:
         return compare.province_pemda(self.data.entities, self.year, self.code)
 
-    def headline(self) -> HTML:
-        counts = self.pemda["zone"].value_counts()
-        zones = ", ".join(f"{zone} {int(counts.get(zone, 0))}" for zone in grading.ZONES)
-        t = self.f.t
-        title = html.escape(f"{t['province']} {self.name} {self.year}")
-        line = html.escape(f"{len(self.pemda)} {t['with_data']} — {t['zone']}: {zones}")
-        return HTML(f"<h2>{title}</h2><p>{line}</p>")
+    @cached_property
+    def kabkota(self) -> pd.DataFrame:
+        return compare.province_peers(self.data.entities, self.year, self.code)
 
-    def ranking_table(self) -> HTML:
-        return ranking_table(self.pemda, self.f)
+    @cached_property
+    def _year_rows(self) -> pd.DataFrame:
+        """Every pemda row of the province in the year, label-only rows (no published score) included."""
+        e = self.data.entities
+        return e[(e["year"] == self.year) & (e["province_code"] == self.code)
+                 & e["entity_type"].isin(compare.PEMDA_TYPES)]
 
-    def ranking_figure(self) -> Image:
-        return figure(plots.ranking_figure(self.pemda, None, self.f.text("rank_title", group=self.name,
-                                                                          year=self.year), self.f.t["score"]))
+    @cached_property
+    def own(self) -> pd.DataFrame:
+        return self._year_rows[self._year_rows["entity_type"] == "provinsi"]
+
+    @cached_property
+    def listed(self) -> pd.DataFrame:
+        """Kabupaten and kota with a score or a published label."""
+        return self._year_rows[self._year_rows["entity_type"].isin(compare.PEER_TYPES)]
+
+    @cached_property
+    def label_only(self) -> pd.DataFrame:
+        rows = self.listed[self.listed["score"].isna()]
+        order = {z: i for i, z in enumerate(grading.ZONES)}
+        return rows.assign(_o=rows["zone"].map(order)).sort_values(["_o", "entity_name"]).drop(columns="_o")
 
     @cached_property
     def previous_year(self) -> int | None:
-        earlier = self.data.entities[(self.data.entities["province_code"] == self.code)
-                                     & (self.data.entities["year"] < self.year)]["year"]
+        e = self.data.entities
+        earlier = e[(e["province_code"] == self.code) & (e["year"] < self.year)
+                    & e["entity_type"].isin(compare.PEER_TYPES)]["year"]
         return int(earlier.max()) if len(earlier) else None
 
-    def change_table(self) -> HTML:
+    def headline(self) -> HTML:
+        f = self.f
+        items = []
+        if not self.own.empty:
+            row = self.own.iloc[0]
+            if pd.isna(row["score"]):
+                items.append(f("finding.label_only", name=row["entity_name"], year=self.year, grade=row_grade(f, row)))
+            else:
+                items.append(f("finding.standing", name=row["entity_name"], year=self.year, score=f.num(row["score"]),
+                               grade=row_grade(f, row)))
+                provinces = compare.type_peers(self.data.entities, self.year, "provinsi")
+                rank = findings.rank_in(provinces, self.code, "type.provinsi",
+                                        findings.assessed_count(self.data.aggregates, self.year, "provinsi"))
+                items.append(rank_sentence(f, rank, self.year))
+        k = self.kabkota
+        if not self.listed.empty:
+            counts = self.listed["zone"].value_counts()
+            items.append(f("province.zones", n=len(self.listed), total=self._regencies, province=self.name,
+                           year=self.year, hijau=int(counts.get("hijau", 0)), kuning=int(counts.get("kuning", 0)),
+                           merah=int(counts.get("merah", 0))))
+            if len(self.label_only):
+                items.append(f("province.label_only", n=len(self.label_only), scored=len(k)))
+        items = with_sample(items, sample_sentence(f, self.data.aggregates, self.year))
+        if not k.empty:
+            if len(k) >= findings.MIN_COMPARABLE:
+                best, worst = k.iloc[0], k.iloc[-1]
+                items.append(f("province.best_worst", best=best["entity_name"], best_score=f.num(best["score"]),
+                               worst=worst["entity_name"], worst_score=f.num(worst["score"])))
+        change = self._median_change()
+        if change:
+            items.append(change)
+        return findings_block(f, f("province.title", province=self.name, year=self.year), "",
+                              [i for i in items if i][:5])
+
+    def _median_change(self) -> str:
+        f = self.f
         if self.previous_year is None:
-            return _html(html.escape(self.f.t["no_previous"]))
-        f, t = self.f, self.f.t
-        before = compare.province_pemda(self.data.entities, self.previous_year, self.code)
-        both = self.pemda.merge(before[["entity_code", "score"]], on="entity_code", how="left",
-                                suffixes=("", "_before"))
-        across = not grading.same_scheme(self.previous_year, self.year)
+            return f("finding.no_previous_province", year=self.year)
+        if not grading.same_scheme(self.previous_year, self.year):
+            return f("province.change_break", from_year=self.previous_year, year=self.year)
+        both = self._both()
+        if both.empty:
+            return ""
+        diff = both["score"] - both["score_before"]
+        return f("province.change", n=len(both), up=int((diff > 0).sum()), from_year=self.previous_year,
+                 median=f.num(diff.median(), signed=True))
+
+    @cached_property
+    def _regencies(self) -> int:
+        r = self.data.regions
+        return int(((r["province_code"] == self.code) & r["type"].isin(list(compare.PEER_TYPES))).sum())
+
+
+    def ranking_table(self) -> HTML:
+        f = self.f
+        if self.kabkota.empty:
+            shown = paragraphs(f("province.no_kabkota", province=self.name, year=self.year))
+        elif len(self.kabkota) < findings.MIN_COMPARABLE:
+            shown = paragraphs(f("finding.rank_too_few", set=set_words(f, "province_kabkota", self.name),
+                                 n=len(self.kabkota), year=self.year, need=findings.MIN_COMPARABLE))
+        else:
+            caption = f"{set_words(f, 'province_kabkota', self.name)}, {self.year} (n = {len(self.kabkota)})"
+            shown = ranking_table(self.kabkota, f, caption, note=sample_sentence(f, self.data.aggregates, self.year))
+        return HTML(shown.data + self.label_only_table().data)
+
+    def label_only_table(self) -> HTML:
+        """Kab/kota published with a label but no score: listed with their zone, never ranked."""
+        f, rows = self.f, self.label_only
+        if rows.empty:
+            return HTML("")
+        frame = pd.DataFrame({f("col.entity"): rows["entity_name"].astype(str), f("col.grade"): grades_short(f, rows),
+                              f("col.score"): [f("grade.no_score")] * len(rows)})
+        return table(frame, caption=f("province.label_only_caption", province=self.name, year=self.year,
+                                      n=len(rows)), notes=(f("province.label_only_note"),))
+
+    def ranking_figure(self) -> Image | HTML:
+        f = self.f
+        if len(self.kabkota) < findings.MIN_COMPARABLE:
+            return HTML("")
+        where = set_words(f, "province_kabkota", self.name)
+        title = sentence_case(f("chart.rank_title", set=where, year=self.year, n=len(self.kabkota)))
+        fig = plots.ranking_figure(self.kabkota, None, title, f)
+        return figure(fig, f("alt.ranking_province", set=where, year=self.year, n=len(self.kabkota)))
+
+    def _both(self) -> pd.DataFrame:
+        before = compare.province_peers(self.data.entities, self.previous_year, self.code)
+        return self.kabkota.merge(before[["entity_code", "score"]], on="entity_code", how="inner",
+                                  suffixes=("", "_before"))
+
+    def change_table(self) -> HTML:
+        f = self.f
+        if self.previous_year is None:
+            return paragraphs(f("finding.no_previous_province", year=self.year))
+        if not grading.same_scheme(self.previous_year, self.year):
+            return paragraphs(f("province.change_break", from_year=self.previous_year, year=self.year))
+        both = self._both()
         frame = pd.DataFrame({
-            t["entity"]: both["entity_name"],
+            f("col.entity"): both["entity_name"],
             str(self.previous_year): [f.num(v) for v in both["score_before"]],
             str(self.year): [f.num(v) for v in both["score"]],
-            t["change"]: [f.num(a - b, signed=True) + (" ⚠" if across else "") if pd.notna(b) else "–"
-                          for a, b in zip(both["score"], both["score_before"], strict=True)],
+            f("col.change"): [f.num(a - b, signed=True) for a, b in zip(both["score"], both["score_before"],
+                                                                        strict=True)],
         })
-        return table(frame)
+        return table(frame, caption=f("province.change_caption", province=self.name, a=self.previous_year,
+                                      b=self.year, n=len(both)))
 
     def slopegraph(self) -> Image | HTML:
-        if self.previous_year is None:
+        if self.previous_year is None or not grading.same_scheme(self.previous_year, self.year):
             return HTML("")
-        before = compare.province_pemda(self.data.entities, self.previous_year, self.code)
-        return figure(plots.slopegraph(before, self.pemda, self.previous_year, self.year,
-                                       self.f.text("slope_title", a=self.previous_year, b=self.year)))
+        f = self.f
+        before = compare.province_peers(self.data.entities, self.previous_year, self.code)
+        n = len(self._both())
+        if n == 0:
+            return HTML("")
+        fig = plots.slopegraph(before, self.kabkota, self.previous_year, self.year,
+                               f("chart.slope_title", a=self.previous_year, b=self.year, n=n), f)
+        return figure(fig, f("alt.slope", province=self.name, a=self.previous_year, b=self.year, n=n))
 
     def units(self, unit_type: str) -> HTML:
+        f = self.f
         rows = compare.located_units(self.data.units, self.code, self.year, unit_type)
+        what = f(f"unit_type.{unit_type}")
         if rows.empty:
-            return _html(html.escape(f"{unit_type}: –"))
-        f, t = self.f, self.f.t
-        frame = pd.DataFrame({t["unit"]: rows["unit_name"], t["score"]: [f.num(v) for v in rows["score"]],
-                              t["zone"]: rows["zone"], t["category"]: rows["category"].fillna("–")})
-        return table(frame)
+            return paragraphs(f("units.none_located", what=what, province=self.name, year=self.year),
+                              heading=sentence_case(what), level=3)
+        frame = pd.DataFrame({f("col.unit"): rows["unit_name"], f("col.score"): [f.num(v) for v in rows["score"]],
+                              f("col.grade"): grades_short(f, rows)})
+        return HTML(paragraphs(heading=sentence_case(what), level=3).data
+                    + table(frame, caption=f("units.located_caption", what=what, province=self.name,
+                                             year=self.year, n=len(rows))).data)
 
     def coverage(self) -> HTML:
-        regencies = self.data.regions[(self.data.regions["province_code"] == self.code)
-                                      & self.data.regions["type"].isin(["kabupaten", "kota"])]
-        have = self.pemda["entity_type"].isin(["kabupaten", "kota"]).sum()
-        text = {"id": f"Cakupan: {have} dari {len(regencies)} kabupaten/kota di {self.name} punya nilai "
-                      f"{self.year} dalam data.",
-                "en": f"Coverage: {have} of the {len(regencies)} regencies and cities of {self.name} have a "
-                      f"{self.year} score in the data."}[self.lang]
-        conflicts = self.data.conflicts[self.data.conflicts["code"].isin(self.pemda["entity_code"])
+        f = self.f
+        lines = [f("province.coverage", have=len(self.listed), total=self._regencies, province=self.name,
+                   year=self.year), sample_sentence(f, self.data.aggregates, self.year)]
+        for kind in PROVINCE_SETS:
+            assessed = findings.assessed_count(self.data.aggregates, self.year, kind)
+            have = int((compare.type_peers(self.data.entities, self.year, kind)).shape[0])
+            if assessed:
+                lines.append(f("coverage.national", have=have, assessed=f.int(assessed), year=self.year,
+                               set=set_words(f, f"type.{kind}")))
+        conflicts = self.data.conflicts[self.data.conflicts["code"].isin(self._year_rows["entity_code"])
                                         & (self.data.conflicts["year"] == self.year)]
-        return HTML(_html(html.escape(text)).data + conflicts_table(conflicts, self.f).data)
+        return HTML(paragraphs(*lines).data + conflicts_table(conflicts, f).data)
+
+
+    def sources(self) -> HTML:
+        e = self.data.entity_sources
+        rows = e[e["entity_code"].isin(set(self._year_rows["entity_code"])) & (e["year"] == self.year)]
+        u = self.data.unit_sources
+        units = self.data.units
+        located = units[(units["province_code"] == self.code) & (units["year"] == self.year)
+                        & units["unit_type"].isin(["polres", "kantor_pertanahan"])]
+        urows = u[u["unit_code"].isin(set(located["unit_code"])) & (u["year"] == self.year)]
+        return sources_block(self.f, pd.concat([rows.rename(columns={"entity_name": "name"})[
+            ["year", "name", "score", "source_url"]], urows.rename(columns={"unit_name": "name"})[
+            ["year", "name", "score", "source_url"]]]))
 
 
 def open_province(province: str, year: int, lang: str = "id", data_dir: str = "") -> ProvinceReport:
     check_parameters(year, lang, data_dir)
     if not isinstance(province, str):
         raise ReportError(f"province must be a name or a code, got {province!r}")
-    data = _scored(dataset.load(data_dir))
+    data = dataset.load(data_dir)
     try:
         code = data.names.province_code(province)
     except NameNotFound as exc:
         raise ReportError(str(exc)) from None
     report = ProvinceReport(data, code, year, lang)
-    if report.pemda.empty:
+    if report._year_rows.empty:
         years = sorted(set(data.entities.loc[data.entities["province_code"] == code, "year"]))
         raise ReportError(f"{report.name} has no published pemda score for {year}; years with data: "
                           f"{', '.join(map(str, years)) or 'none'}")
     return report
 
 
+# -- national -------------------------------------------------------------------------------------
+
 @dataclass
-class NationalReport:
+class NationalReport(View):
     data: dataset.Dataset
     lang: str
 
-    @cached_property
-    def f(self) -> Formatter:
-        return Formatter(self.lang)
 
     @cached_property
     def counts(self) -> pd.DataFrame:
-        return national.national_counts(self.data.aggregates)
+        return national.national_counts(self.data.aggregates).dropna(subset=["assessed"])
 
-    def counts_table(self) -> HTML:
-        c = self.counts.dropna(subset=["assessed"])
-        frame = c.reset_index().astype(str).replace("<NA>", "–")
-        frame.columns = [self.f.t["year"], *frame.columns[1:]]
-        return table(frame)
 
-    def counts_figure(self) -> Image:
-        return figure(plots.national_figure(self.counts.dropna(subset=["assessed"]), self.f.t["national_title"],
-                                            self.f.t["share"]))
-
-    def green_trend(self) -> HTML:
-        fit = national.green_share_trend(self.counts)
+    def headline(self) -> HTML:
         f = self.f
-        if not fit.fitted:
-            return _html(html.escape(f.text("no_slope", n=fit.n, need=trend.MIN_TREND_POINTS, scheme=fit.scheme)))
-        return _html(html.escape(f.text("green_trend", scheme=fit.scheme, slope=f.num(fit.slope, signed=True),
-                                        low=f.num(fit.ci_low), high=f.num(fit.ci_high))))
-
-    def by_type_table(self) -> HTML:
-        frame = national.counts_by_type(self.data.aggregates).reset_index().astype(str).replace("<NA>", "–")
-        return table(frame)
-
-    def distribution_table(self) -> HTML:
-        e = self.data.entities
-        rows = []
-        for (year, kind), group in e.groupby(["year", "entity_type"], sort=True):
-            rows.append({self.f.t["year"]: str(year), self.f.t["type"]: kind, "n": str(len(group)),
-                         "min": self.f.num(group["score"].min()), "median": self.f.num(group["score"].median()),
-                         "max": self.f.num(group["score"].max())})
-        return table(pd.DataFrame(rows))
-
-    def panel(self) -> HTML:
-        result = national.panel_model(self.data.entities)
-        f = self.f
-        if result.reason:
-            return _html(html.escape(f.text("refused", name="MixedLM", reason=result.reason)))
-        years = f"{result.years[0]}–{result.years[-1]}"
-        return _html(html.escape(f.text("panel", years=years, est=f.num(result.estimate, signed=True),
-                                        low=f.num(result.ci_low), high=f.num(result.ci_high),
-                                        n=result.n_entities, obs=result.n_observations)))
-
-    def transitions(self, from_year: int, to_year: int) -> HTML:
-        matrix = national.transitions(self.data.entities, from_year, to_year)
-        frame = matrix.reset_index().astype(str)
-        frame.columns = [f"{from_year} → {to_year}", *matrix.columns.astype(str)]
-        return table(frame)
-
-    def group_tests(self, year: int) -> HTML:
-        f = self.f
-        lines = []
+        items = []
+        zoned = self.counts.dropna(subset=list(grading.ZONES))
+        if not zoned.empty:
+            year = int(zoned.index.max())
+            row = zoned.loc[year]
+            total = int(sum(int(row[z]) for z in grading.ZONES))
+            items.append(f("national.latest", year=year, assessed=f.int(row["assessed"]),
+                           hijau=f.int(row["hijau"]), share=f.int(round(int(row["hijau"]) / total * 100)),
+                           merah=f.int(row["merah"])))
+        items.append(self._green_sentence())
+        latest = int(self.data.aggregates["year"].max())
+        drawn = national.sample(self.data.aggregates, latest)
+        if drawn:
+            kinds = ", ".join(f"{f.int(n)} {set_words(f, f'type.{k}')}" for k, n in drawn.by_type.items())
+            items.insert(0, f("national.sample", year=drawn.year, n=f.int(drawn.n), kinds=kinds,
+                              mean=f.num(drawn.mean)))
+        year = self.test_year
         for result in (compare.kota_vs_kabupaten(self.data.entities, year),
                        compare.across_provinces(self.data.entities, year)):
-            n = ", ".join(f"{k} {v}" for k, v in result.n.items())
-            if not result.done:
-                lines.append(f.text("refused", name=result.name, reason=result.reason))
-            else:
-                lines.append(f.text("test", name=result.name, stat=f.num(result.statistic),
-                                    p=format_decimal(result.p_value, format="0.0000", locale=f.locale),
-                                    effect_name=result.effect_name, effect=f.num(result.effect), n=n))
-        return _html(*(html.escape(line) for line in lines))
+            items.append(self._test_sentence(result, year))
+        items.append(f("national.coverage", n=len(self.data.entities), years=self.data.entities["year"].nunique()))
+        return findings_block(f, f("national.title"), "", items[:5])
+
+    @property
+    def test_year(self) -> int:
+        """The year with the most scores in the data: the group tests have the most to work with there."""
+        e = self.data.entities
+        return int(e.loc[e["score"].notna(), "year"].value_counts().sort_index().idxmax())
+
+    def counts_table(self) -> HTML:
+        f = self.f
+        c = self.counts
+        columns = [m for m in ("assessed", *grading.ZONES, *grading.CATEGORIES) if m in c.columns]
+        frame = pd.DataFrame({f("col.year"): [str(y) for y in c.index],
+                              **{f(f"measure.{m}"): [f.int(v) if pd.notna(v) else "–" for v in c[m]] for m in columns}})
+        return table(frame, caption=f("national.counts_caption"))
+
+    def counts_figure(self) -> Image:
+        f = self.f
+        shown = self.counts.dropna(subset=list(grading.ZONES))
+        fig = plots.national_figure(shown, f("chart.national_title"), f)
+        return figure(fig, f("alt.national", first=int(shown.index.min()), last=int(shown.index.max()),
+                             n=len(shown)))
+
+    def _green_sentence(self) -> str:
+        f = self.f
+        fit = national.green_share_trend(national.national_counts(self.data.aggregates))
+        if not fit.fitted or fit.n < findings.MIN_TREND_POINTS_FINDING:
+            return f("national.green_trend_too_few", n=fit.n, need=findings.MIN_TREND_POINTS_FINDING)
+        return f("national.green_trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
+                 high=f.num(fit.ci_high), n=fit.n)
+
+    def green_trend(self) -> HTML:
+        return paragraphs(self._green_sentence(), self.f("national.green_note"))
+
+    def by_type_table(self) -> HTML:
+        f = self.f
+        t = national.counts_by_type(self.data.aggregates).reset_index()
+        t = t[t["entity_type"].isin(["provinsi", "kabupaten", "kota", "kementerian", "lembaga"])]
+        frame = pd.DataFrame({
+            f("col.year"): t["year"].astype(str),
+            f("col.type"): [set_words(f, f"type.{k}") for k in t["entity_type"]],
+            **{f(f"measure.{m}"): [f.int(v) if pd.notna(v) else "–" for v in t[m]]
+               for m in ("assessed", *grading.ZONES) if m in t.columns},
+        })
+        return table(frame, caption=f("national.by_type_caption"))
+
+    def distribution_table(self) -> HTML:
+        f = self.f
+        rows = []
+        for (year, kind), group in self.data.entities.groupby(["year", "entity_type"], sort=True):
+            rows.append({f("col.year"): str(year), f("col.type"): set_words(f, f"type.{kind}"),
+                         f("stat.n"): str(len(group)), f("stat.min"): f.num(group["score"].min()),
+                         f("stat.median"): f.num(group["score"].median()), f("stat.max"): f.num(group["score"].max())})
+        return table(pd.DataFrame(rows), caption=f("national.distribution_caption"))
+
+    def _test_sentence(self, result: compare.GroupTest, year: int) -> str:
+        f = self.f
+        names = {c: e.name for c, e in self.data.names.entities.items() if "." not in c}
+        names.update({"kota": set_words(f, "type.kota"), "kabupaten": set_words(f, "type.kabupaten")})
+        meaning = findings.group_test_meaning(result, year, self.data.entities, names)
+        if meaning is None:
+            key = "test.refused_kota" if result.name.startswith("Mann") else "test.refused_provinces"
+            return f(key, year=year, need=compare.MIN_GROUP_SIZE)
+        groups = ", ".join(f("test.group", name=g, n=n, median=f.num(m)) for g, n, m in meaning.groups)
+        key = f"test.{meaning.name}.{'differ' if meaning.significant else 'same'}"
+        return f(key, year=year, groups=groups, p=f.p_value(meaning.p_value), effect=f.num(meaning.effect),
+                 size=f(f"effect.{meaning.size}"))
+
+    def group_tests(self, year: int | None = None) -> HTML:
+        year = year or self.test_year
+        return paragraphs(*(self._test_sentence(r, year) for r in (
+            compare.kota_vs_kabupaten(self.data.entities, year), compare.across_provinces(self.data.entities, year))))
+
+    def panel(self) -> HTML:
+        f = self.f
+        result = national.panel_model(self.data.entities)
+        if result.reason:
+            return paragraphs(f("panel.refused", n=result.n_entities, need=national.MIN_PANEL_ENTITIES))
+        return paragraphs(f("panel.result", first=result.years[0], last=result.years[-1],
+                            est=f.num(result.estimate, signed=True), low=f.num(result.ci_low),
+                            high=f.num(result.ci_high), n=result.n_entities, obs=result.n_observations),
+                          f("panel.meaning"))
+
+    def transitions(self, from_year: int, to_year: int) -> HTML:
+        f = self.f
+        matrix = national.transitions(self.data.entities, from_year, to_year)
+        kind = "category" if from_year >= 2022 else "zone"
+        labels = {v: f(f"{kind}.{v}.short") for v in [*matrix.index, *matrix.columns]}
+        frame = pd.DataFrame({f("transition.corner", a=from_year, b=to_year): [labels[v] for v in matrix.index],
+                              **{labels[c]: [str(int(v)) for v in matrix[c]] for c in matrix.columns}})
+        return table(frame, caption=f("transition.caption", a=from_year, b=to_year, n=int(matrix.to_numpy().sum())))
+
+    def _aggregate_label(self, entity_type: str, measure: str) -> str:
+        f = self.f
+        kind = next((f(k) for k in (f"set.type.{entity_type}", f"unit_type.{entity_type}") if f.has(k)), f("set.all"))
+        return f"{kind}: {f(f'measure.{measure}')}" if f.has(f"measure.{measure}") else kind
+
+
+    def sources(self) -> HTML:
+        a = self.data.aggregates
+        rows = a[(a["scope_code"].fillna("") == "")].copy()
+        rows["name"] = [self._aggregate_label(t, m) for t, m in zip(rows["entity_type"], rows["measure"], strict=True)]
+        rows["score"] = None
+        return sources_block(self.f, rows[["year", "name", "score", "source_url"]])
 
 
 def open_national(lang: str = "id", data_dir: str = "") -> NationalReport:
     check_parameters(2024, lang, data_dir)
-    return NationalReport(_scored(dataset.load(data_dir)), lang)
+    return NationalReport(dataset.load(data_dir), lang)
+
+
+# -- several entities side by side ------------------------------------------------------------------
+
+@dataclass
+class ComparisonReport(View):
+    data: dataset.Dataset
+    codes: tuple[str, ...]
+    first_year: int
+    last_year: int
+    lang: str
+
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        e = self.data.entities
+        chosen = e[e["entity_code"].isin(self.codes) & e["year"].between(self.first_year, self.last_year)]
+        return chosen.sort_values(["entity_code", "year"]).reset_index(drop=True)
+
+    def table(self) -> HTML:
+        """Year by entity, scores in the report's locale; a change of method is a note, never bridged."""
+        f = self.f
+        names = dict(zip(self.rows["entity_code"], self.rows["entity_name"], strict=True))
+        years = sorted(set(self.rows["year"]))
+        scores = {(c, y): s for c, y, s in zip(self.rows["entity_code"], self.rows["year"], self.rows["score"],
+                                               strict=True)}
+        frame = pd.DataFrame({f("col.year"): [str(y) for y in years],
+                              **{names[c]: [f.num(scores.get((c, y))) for y in years]
+                                 for c in self.codes if c in names}})
+        notes = break_notes(f, [int(y) for y in years])
+        return table(frame, caption=f("compare_entities.caption", n=len(names), first=self.first_year,
+                                      last=self.last_year), notes=notes)
+
+    def figure(self) -> Image:
+        f = self.f
+        fig = plots.series_figure(self.rows, f("chart.series_title"), f)
+        return figure(fig, f("alt.series", n=self.rows["entity_code"].nunique()))
+
+
+def open_comparison(entities: list[str], first_year: int, last_year: int, lang: str = "id",
+                    data_dir: str = "") -> ComparisonReport:
+    """Several entities by code or any spelling over a year range; one sentence on a bad parameter."""
+    if lang not in LANGS:
+        raise ReportError(f"lang must be 'id' or 'en', got {lang!r}")
+    if not isinstance(entities, list) or not entities or not all(isinstance(e, str) for e in entities):
+        raise ReportError(f"entities must be a list of codes or names, got {entities!r}")
+    for year in (first_year, last_year):
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise ReportError(f"years must be whole numbers such as 2024, got {year!r}")
+    if first_year > last_year:
+        raise ReportError(f"first_year {first_year} is after last_year {last_year}")
+    data = dataset.load(data_dir)
+    codes = []
+    for entity in entities:
+        try:
+            codes.append(data.names.match(entity).entity.code)
+        except NameNotFound as exc:
+            raise ReportError(str(exc)) from None
+    return ComparisonReport(data, tuple(dict.fromkeys(codes)), first_year, last_year, lang)
+
+
+def export_table(frame: pd.DataFrame, stem: str, folder: str = "") -> list[str]:
+    """Write `frame` as CSV (UTF-8) and XLSX next to each other; returns the file names written."""
+    import tempfile
+    from pathlib import Path
+
+    target = Path(folder or tempfile.gettempdir())
+    target.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(target / f"{stem}.csv", index=False, encoding="utf-8")
+    frame.to_excel(target / f"{stem}.xlsx", index=False)
+    return [f"{stem}.csv", f"{stem}.xlsx"]

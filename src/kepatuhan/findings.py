@@ -1,0 +1,159 @@
+"""The few things a report says first, computed as data: the view only puts them into words.
+
+Each function is pure (tables in, a small frozen record out, or None when there is nothing honest to
+say): where an entity stands, how it moved and whether that change is comparable, where it ranks and
+among how many, its weakest unit, what a group test means. Ranks need MIN_COMPARABLE entities; a
+trend needs MIN_TREND_POINTS_FINDING comparable years before it is a finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import compare, grading, trend
+
+#: Fewest entities with data a rank or percentile is given among.
+MIN_COMPARABLE = 3
+#: Fewest comparable years a fitted slope needs before a report states it as a finding.
+MIN_TREND_POINTS_FINDING = 5
+
+
+@dataclass(frozen=True)
+class Standing:
+    year: int
+    score: float
+    zone: str
+    category: str | None
+    inferred: bool  # the zone is computed from bands that were never published
+
+
+@dataclass(frozen=True)
+class Movement:
+    year: int
+    from_year: int
+    previous: float
+    score: float
+    change: float
+    comparable: bool  # False when a change of grading method lies between the two years
+    break_year: int | None = None  # first year of the new method when not comparable
+
+
+@dataclass(frozen=True)
+class Rank:
+    set_name: str  # which set: "province_kabkota", "type:kabupaten", "provinces"…
+    rank: int | None  # None when fewer than MIN_COMPARABLE entities have data
+    n: int
+    percentile: float | None
+    assessed: int | None = None  # how many the Ombudsman assessed in that set and year, when published
+
+
+@dataclass(frozen=True)
+class Weakest:
+    name: str
+    score: float
+    n_units: int
+
+
+@dataclass(frozen=True)
+class GroupFinding:
+    name: str  # "kota_vs_kabupaten" or "across_provinces"
+    year: int
+    groups: tuple[tuple[str, int, float], ...]  # (group, n, median score)
+    p_value: float
+    effect: float
+    effect_name: str
+    size: str  # negligible, small, medium, large
+    significant: bool
+
+
+def standing(series: pd.DataFrame, year: int) -> Standing | None:
+    """Score and grade of one entity in one year, from its series."""
+    row = series[series["year"] == year]
+    if row.empty:
+        return None
+    row = row.iloc[0]
+    category = row["category"] if isinstance(row["category"], str) else None
+    return Standing(int(year), float(row["score"]), str(row["zone"]), category, row["zone_basis"] == "inferred")
+
+
+def movement(series: pd.DataFrame, year: int) -> Movement | None:
+    """Change from the previous assessment with data; marked not comparable across a change of method."""
+    change = trend.change_against_previous(series, year)
+    if change is None:
+        return None
+    from_year = change["from_year"]
+    previous = float(series.loc[series["year"] == from_year, "score"].iloc[0])
+    comparable = not change["across_break"]
+    return Movement(int(year), int(from_year), previous, previous + change["change"], change["change"], comparable,
+                    None if comparable else first_year_of_new_method(from_year, year))
+
+
+def first_year_of_new_method(year_before: int, year_after: int) -> int | None:
+    """The first assessment year after `year_before` graded by another method, if it is by `year_after`."""
+    return next((y for y in grading.ASSESSED_YEARS if year_before < y <= year_after
+                 and not grading.same_scheme(year_before, y)), None)
+
+
+def rank_in(group: pd.DataFrame, code: str, set_name: str, assessed: int | None = None) -> Rank | None:
+    """Rank "of n with data" of `code` in `group`; no rank or percentile below MIN_COMPARABLE entities."""
+    s = compare.standing(group, code)
+    if s is None:
+        return None
+    if s.n < MIN_COMPARABLE:
+        return Rank(set_name, None, s.n, None, assessed)
+    return Rank(set_name, s.rank, s.n, s.percentile, assessed)
+
+
+def weakest_unit(units: pd.DataFrame) -> Weakest | None:
+    """The lowest-scoring service unit (needs two or more units to mean anything)."""
+    if len(units) < 2:
+        return None
+    row = units.sort_values(["score", "unit_code"], kind="stable").iloc[0]
+    return Weakest(str(row["unit_name"]), float(row["score"]), len(units))
+
+
+def trend_worth_stating(series: pd.DataFrame, year: int) -> trend.TrendFit | None:
+    """The fitted slope when enough comparable years back it, else None (it is then no finding)."""
+    fit = trend.fit_trend(series, year)
+    return fit if fit.fitted and fit.n >= MIN_TREND_POINTS_FINDING else None
+
+
+def assessed_count(aggregates: pd.DataFrame, year: int, entity_type: str) -> int | None:
+    """How many entities of a type the Ombudsman assessed nationally in a year, from the published aggregates."""
+    rows = aggregates[(aggregates["year"] == year) & (aggregates["scope_code"].fillna("") == "")
+                      & (aggregates["entity_type"] == entity_type) & (aggregates["measure"] == "assessed")]
+    return int(rows["count"].iloc[0]) if len(rows) else None
+
+
+def effect_size(effect: float, effect_name: str) -> str:
+    """Conventional size words: |r| .1/.3/.5 for rank-biserial r; ε² .01/.08/.26 for epsilon squared."""
+    cuts = (0.1, 0.3, 0.5) if effect_name == "rank-biserial r" else (0.01, 0.08, 0.26)
+    value = abs(effect)
+    if value < cuts[0]:
+        return "negligible"
+    if value < cuts[1]:
+        return "small"
+    if value < cuts[2]:
+        return "medium"
+    return "large"
+
+
+def group_test_meaning(result: compare.GroupTest, year: int, entities: pd.DataFrame, names: dict[str, str],
+                 alpha: float = 0.05) -> GroupFinding | None:
+    """A done group test with its groups named, their n and median, and the size of the effect."""
+    if not result.done:
+        return None
+    group = compare.year_table(entities, year)
+    kind = "kota_vs_kabupaten" if result.name.startswith("Mann") else "across_provinces"
+    groups = []
+    for key, n in result.n.items():
+        if kind == "kota_vs_kabupaten":
+            scores = group.loc[group["entity_type"] == key, "score"]
+        else:
+            scores = group.loc[(group["province_code"] == key) & group["entity_type"].isin(compare.PEER_TYPES),
+                               "score"]
+        groups.append((names.get(key, key), int(n), float(scores.median())))
+    return GroupFinding(kind, int(year), tuple(groups), float(result.p_value), float(result.effect),
+                       result.effect_name, effect_size(result.effect, result.effect_name), result.p_value < alpha)

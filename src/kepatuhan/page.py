@@ -1,0 +1,129 @@
+"""Notebook → report page, and the methodology page: HTML from Jinja2 templates, byte-stable.
+
+`to_html` converts an executed notebook with the `kepatuhan_page` nbconvert template (it extends
+`lab`): no code, no parameter cells, nothing fetched from a network, a header and footer in the
+report's language. Cell ids are renumbered before the export, so two builds of one report give the
+same bytes. `write_methodology` writes the methodology and glossary page of one language from the
+grading schemes and the message catalogue.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from . import grading
+from .dataset import atomic_write_bytes
+from .messages import Formatter
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+PAGE_TEMPLATE = "kepatuhan_page"
+#: Where the methodology page of each language lives, relative to the reports folder.
+METHODOLOGY_PAGES = {"id": "methodology.html", "en": "en/methodology.html"}
+#: Tags of cells shown in JupyterLab but never in a report.
+HIDDEN_TAGS = {"parameters", "injected-parameters", "notebook-only"}
+
+_EXPORTER = None
+
+
+def exporter():
+    """One HTMLExporter per process: building it (templates, preprocessors) costs more than using it."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        config = Config()
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
+        _EXPORTER = HTMLExporter(config=config, template_name=PAGE_TEMPLATE,
+                                 extra_template_basedirs=[str(TEMPLATES_DIR)], exclude_input=True,
+                                 exclude_input_prompt=True, exclude_output_prompt=True)
+        _EXPORTER.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
+    return _EXPORTER
+
+
+def relative(slug: str, target: str) -> str:
+    """Link from the page `slug` (path below the reports folder, without .html) to `target`."""
+    return posixpath.relpath(target, posixpath.dirname(slug) or ".")
+
+
+def page_resources(task: dict, header: dict) -> dict:
+    lang = task["parameters"].get("lang", "id")
+    f = Formatter(lang)
+    shown = [(k, v) for k, v in task["parameters"].items() if k not in ("data_dir", "lang")]
+    parameters = ", ".join(f"{f(f'page.param.{k}') if f.has(f'page.param.{k}') else k} {v}" for k, v in shown)
+    return {
+        "lang": lang, "title": task["title"],
+        "index_href": relative(task["slug"], "index.html"),
+        "methodology_href": relative(task["slug"], METHODOLOGY_PAGES[lang]),
+        "back": f("page.back"), "methodology": f("page.methodology"), "sources_label": f("page.sources_link"),
+        "parameters_label": f("page.parameters"), "parameters": parameters,
+        "data_version_label": f("page.data_version"), "data_version": header["data_version"],
+        "cite_label": f("page.cite"),
+        "citation": f("page.citation", title=task["title"], data_version=header["data_version"],
+                      package=header["package_version"]),
+        "licence": f("page.licence"),
+    }
+
+
+def to_html(nb, task: dict, header: dict) -> bytes:
+    """Self-contained HTML of an executed notebook: no code, no parameter cells, no prompts, stable ids."""
+    for number, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{number}"
+    lang = task["parameters"].get("lang", "id")
+    page = exporter()
+    page.language_code = lang
+    body, _ = page.from_notebook_node(nb, resources={"metadata": {"name": task["title"]},
+                                                     "kepatuhan": page_resources(task, header)})
+    return body.encode("utf-8")
+
+
+def band_groups() -> list[tuple[tuple[int, ...], tuple, str]]:
+    """(years, bands, basis) of every run of years graded alike, oldest first, from the grading schemes."""
+    groups = [(band_set.years, band_set.bands, band_set.basis) for scheme in grading.default_schemes().schemes
+              for band_set in scheme.band_sets]
+    return sorted(groups, key=lambda g: g[0][0])
+
+
+def methodology_html(lang: str) -> bytes:
+    """The methodology and glossary page of one language, from the grading schemes and the catalogue."""
+    from jinja2 import Environment, FileSystemLoader
+
+    f = Formatter(lang)
+    rows = []
+    for years, bands, basis in band_groups():
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        for band in bands:
+            rows.append([span, f"{f.num(band.lower)}–{f.num(band.upper)}", f(f"zone.{band.zone}.short"),
+                         f(f"category.{band.category}.first") if band.category else
+                         f(f"opinion.{band.opinion}") if band.opinion else "–",
+                         f(f"method.basis.{basis}")])
+    sections = [
+        {"heading": f("method.bands.heading"), "paragraphs": [f("method.bands.intro"), f("method.no_2020")],
+         "table": {"columns": [f("method.col.years"), f("method.col.range"), f("method.col.zone"),
+                               f("method.col.category"), f("method.col.basis")], "rows": rows}},
+        {"heading": f("method.breaks.heading"),
+         "paragraphs": [f("method.breaks.text"), *([f("method.breaks.2025")] if 2025 in grading.ASSESSED_YEARS
+                                                   else [])]},
+        {"heading": f("method.coverage.heading"), "paragraphs": [f("method.coverage.text")]},
+        {"heading": f("method.conflicts.heading"), "paragraphs": [f("method.conflicts.text")]},
+        {"heading": f("method.glossary.heading"), "paragraphs": [],
+         "terms": [(f(f"term.{t}"), f(f"term.{t}.text")) for t in
+                   ("zone", "category", "rank", "percentile", "interval", "p", "pemda", "unit")]},
+    ]
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "fragments")), autoescape=True)
+    page = env.get_template("methodology.html.j2").render(
+        lang=lang, title=f("method.title"), sections=sections, licence=f("page.licence"), back=f("page.back"),
+        index_href=relative(METHODOLOGY_PAGES[lang], "index.html"))
+    return page.encode("utf-8")
+
+
+def write_methodology(out: Path) -> list[Path]:
+    """Write the methodology page of every language into the reports folder `out`."""
+    written = []
+    for lang, target in METHODOLOGY_PAGES.items():
+        atomic_write_bytes(out / target, methodology_html(lang))
+        written.append(out / target)
+    return written
+

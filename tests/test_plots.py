@@ -1,0 +1,106 @@
+"""Charts without defects: no clipped or overlapping text, locale numbers, the method break where it belongs."""
+
+import pandas as pd
+import pytest
+
+from kepatuhan import compare, plots, report, trend
+from kepatuhan.messages import Formatter
+
+
+def _texts(fig):
+    import matplotlib.text
+
+    fig.canvas.draw()
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text()]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("entity", ["Kota Manado", "Kabupaten Lebak", "Pemkab Rejang Lebong"])
+def test_entity_figures_have_no_clipped_or_overlapping_text(shipped, entity, lang):
+    f = Formatter(lang)
+    code = shipped.names.match(entity).entity.code
+    series = trend.entity_series(shipped.entities, code)
+    year = int(series["year"].max())
+    figures = [plots.trend_figure(series, "title", f)]
+    row = series[series["year"] == year].iloc[0]
+    province = shipped.entities.loc[shipped.entities["entity_code"] == code, "province_code"].iloc[0]
+    figures.append(plots.ranking_figure(compare.type_peers(shipped.entities, year, "kabupaten"), code, "title", f))
+    figures.append(plots.ranking_figure(compare.province_peers(shipped.entities, year, province), code, "title", f))
+    units = compare.unit_ranking(shipped.units, code, year)
+    if not units.empty:
+        figures.append(plots.unit_figure(units, "title", f))
+    for fig in figures:
+        assert plots.text_problems(fig) == [], (entity, lang)
+        plots.to_png(fig)  # a layout warning would raise here
+    assert row["score"] > 0
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_bengkulu_2024_province_figures_are_clean(shipped, lang):
+    f = Formatter(lang)
+    after = compare.province_peers(shipped.entities, 2024, "17")
+    before = compare.province_peers(shipped.entities, 2023, "17")
+    for fig in (plots.ranking_figure(after, None, "Kabupaten/kota di Provinsi Bengkulu, 2024 (n = 10)", f),
+                plots.slopegraph(before, after, 2023, 2024, "title", f)):
+        assert plots.text_problems(fig) == []
+        plots.to_png(fig)
+
+
+def test_every_bengkulu_trend_figure_is_clean(shipped):
+    f = Formatter("id")
+    for code in compare.province_pemda(shipped.entities, 2024, "17")["entity_code"]:
+        fig = plots.trend_figure(trend.entity_series(shipped.entities, code), "title", f)
+        assert plots.text_problems(fig) == [], code
+
+
+def test_the_overlap_check_catches_overlap_and_clipping():
+    fig, ax = plots._figure(3, 2)
+    ax.text(0.5, 0.5, "Kota Bengkulu", transform=ax.transAxes)
+    ax.text(0.5, 0.5, "Mukomuko", transform=ax.transAxes)
+    ax.text(1.5, 0.5, "far outside", transform=ax.transAxes, clip_on=False)
+    problems = plots.text_problems(fig)
+    assert any("overlap" in p and "Mukomuko" in p for p in problems)
+    assert any("outside" in p and "far outside" in p for p in problems)
+
+
+@pytest.mark.parametrize("lang, shown, not_shown", [("id", "93,07", "93.07"), ("en", "93.07", "93,07")])
+def test_numbers_in_charts_follow_the_report_language(shipped, lang, shown, not_shown):
+    series = trend.entity_series(shipped.entities, "17.02")
+    texts = _texts(plots.trend_figure(series, "t", Formatter(lang)))
+    assert shown in texts and not any(not_shown in t for t in texts)
+
+
+def test_only_years_with_data_and_the_break_between_them(shipped):
+    series = trend.entity_series(shipped.entities, "17.02")
+    assert list(series["year"]) == [2019, 2023, 2024]
+    fig = plots.trend_figure(series, "t", Formatter("en"))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2019", "2023", "2024"]
+    breaks = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert breaks == [0.5]  # between 2019 (position 0) and 2023 (position 1)
+    label = next(t for t in ax.texts if "change of method" in t.get_text())
+    fig.canvas.draw()
+    assert ax.bbox.contains(*label.get_window_extent().p0) and ax.bbox.contains(*label.get_window_extent().p1)
+
+
+def test_text_from_data_never_goes_through_mathtext():
+    units = pd.DataFrame({"unit_code": ["u1", "u2"], "unit_name": [r"$\notacommand{x}$", "Dinas $5 & 10%"],
+                          "score": [90.0, 80.0], "year": [2024, 2024]})
+    fig = plots.unit_figure(units, r"Unit $\alpha$", Formatter("id"))
+    png = plots.to_png(fig)
+    assert png.startswith(b"\x89PNG")
+    assert r"$\notacommand{x}$" in _texts(fig)
+
+
+def test_spread_keeps_labels_apart_and_inside():
+    placed = plots.spread([90.0, 90.1, 90.2, 99.9, 50.0], gap=2.0, low=45.0, high=101.0)
+    ordered = sorted(placed)
+    assert all(b - a >= 2.0 - 1e-9 for a, b in zip(ordered, ordered[1:], strict=False))
+    assert min(placed) >= 45.0 and max(placed) <= 101.0
+    assert placed[4] == 50.0  # a label with room stays at its value
+
+
+def test_every_report_figure_has_a_real_alt_text(shipped):
+    entity = report.open_entity("17.02", 2024, "en")
+    image = entity.trend_figure()
+    assert "Kabupaten Rejang Lebong" in image.alt and "93.07" in image.alt
