@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,6 +19,7 @@ import pandas as pd
 
 from . import __version__, grading, paths
 from .errors import DataError, Problem
+from .files import atomic_write_bytes  # noqa: F401  (re-exported: importer, notebooks, build use it)
 from .names import Entity, NameIndex
 
 PROCESSED_TABLES = ("entities", "units", "aggregates", "conflicts", "entity_sources", "unit_sources")
@@ -280,21 +279,6 @@ def _read_manifest(folder: Path) -> dict | None:
     if not all((folder / f"{name}.csv").is_file() for name in PROCESSED_TABLES):
         return None
     return manifest
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _atomic_write(path: Path, text: str) -> None:
