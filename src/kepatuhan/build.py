@@ -367,6 +367,9 @@ def _cannot_write(path: Path, exc: OSError) -> DataError:
                                                    "and left nothing partial (finished reports are kept)")])
 
 
+_LOCKED: set[Path] = set()  # folders this process is building into (a POSIX lock cannot see its own holder)
+
+
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """One build per reports folder.
@@ -377,6 +380,13 @@ def build_lock(out: Path) -> Iterator[None]:
     lock_path = out / BUILD_DIR / "lock"
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
+        key = lock_path.resolve()
+    except OSError as exc:
+        raise _cannot_write(lock_path, exc) from None
+    if key in _LOCKED:
+        raise DataError([Problem(str(out), None, "", f"another kepatuhan build (pid {os.getpid()}) is writing "
+                                                     "here; wait for it to finish")])
+    try:
         handle = open(lock_path, "a+")  # noqa: SIM115
     except OSError as exc:
         raise _cannot_write(lock_path, exc) from None
@@ -392,7 +402,11 @@ def build_lock(out: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
-        yield
+        _LOCKED.add(key)
+        try:
+            yield
+        finally:
+            _LOCKED.discard(key)
 
 
 #: Modules that do not shape a report's content: changing them rebuilds nothing.
