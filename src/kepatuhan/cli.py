@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
                           help="write the valid rows and list the skipped ones")
     importer.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     importer.add_argument("--data", type=Path, help="data folder with reference/ (default: data)")
+    importer.add_argument("--max-mb", type=float, default=16, metavar="MIB",
+                          help="largest input file (and unpacked XLSX) in MiB (default: 16)")
+    importer.add_argument("--max-rows", type=int, default=100_000, metavar="N", help="most rows (default: 100000)")
+    importer.add_argument("--max-cell", type=int, default=131072, metavar="CHARS",
+                          help="longest cell in characters (default: 131072)")
     importer.set_defaults(handler=cmd_import)
 
     entities = commands.add_parser("entities", help="list the entities with data, codes and years")
@@ -140,17 +145,24 @@ def cmd_validate(args) -> int:
 
 def cmd_import(args) -> int:
     from .dataset import name_index, read_regions
+    from .guards import MIB, Limits, output_problems, screen_imported
     from .importer import import_rows, write_rows
     from .io import display_path
 
     out = args.out
+    unsafe = output_problems(out, [args.file], {paths.raw_dir(args.data), paths.raw_dir()})
+    if unsafe:
+        raise DataError(unsafe)
     if out.exists() and not args.force:
         raise DataError([Problem(display_path(out), None, "", "already exists; use --force to overwrite")])
-    if out.resolve().parent == paths.raw_dir(args.data).resolve() and out.exists():
-        raise DataError([Problem(display_path(out), None, "", "refusing to overwrite a reviewed raw file")])
+    if min(args.max_mb, args.max_rows, args.max_cell) <= 0:
+        raise DataError([Problem("--max-mb/--max-rows/--max-cell", None, "", "caps must be positive")])
+    limits = Limits(int(args.max_mb * MIB), args.max_rows, args.max_cell)
     regions, aliases = read_regions(args.data)
     result = import_rows(args.file, name_index(regions, aliases), year=args.year,
-                         province=args.province, source_url=args.source_url)
+                         province=args.province, source_url=args.source_url, limits=limits)
+    result.rows, refused = screen_imported(result.rows, display_path(args.file))
+    result.problems += refused
     if result.problems and not args.skip_invalid:
         raise DataError(result.problems)
     if not result.rows:
@@ -183,7 +195,8 @@ def cmd_entities(args) -> int:
     rows = []
     for code, group in grouped:
         last = group.iloc[-1]
-        rows.append((last["province_code"] or "", code, last["entity_name"], last["entity_type"],
+        province = last["province_code"] if isinstance(last["province_code"], str) else ""  # K/L: none
+        rows.append((province, code, last["entity_name"], last["entity_type"],
                      ", ".join(str(y) for y in group["year"]), f"{last['score']:.2f} ({last['year']})"))
     rows.sort(key=lambda r: (r[0], r[1]))
     widths = [max(len(str(r[i])) for r in rows) for i in range(1, 6)]

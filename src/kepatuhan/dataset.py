@@ -20,6 +20,7 @@ import pandas as pd
 from . import __version__, grading, paths
 from .errors import DataError, Problem
 from .files import atomic_write_bytes  # noqa: F401  (re-exported: importer, notebooks, build use it)
+from .guards import reference_problems
 from .names import Entity, NameIndex
 
 PROCESSED_TABLES = ("entities", "units", "aggregates", "conflicts", "entity_sources", "unit_sources")
@@ -56,6 +57,9 @@ def read_regions(data_dir: Path | str | None = None) -> tuple[pd.DataFrame, pd.D
     for path in (regions_path, aliases_path):
         if not path.is_file():
             raise DataError([Problem(str(path), None, "", "reference file missing")])
+    faults = reference_problems(regions_path, aliases_path)
+    if faults:
+        raise DataError(faults)
     regions = pd.read_csv(regions_path, dtype=str, keep_default_na=False)
     aliases = pd.read_csv(aliases_path, dtype=str, keep_default_na=False)
     return regions, aliases

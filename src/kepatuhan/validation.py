@@ -135,7 +135,7 @@ def _cell(table, line, column, value, parse, problems):
 
 
 def _year(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # int() would take "２０２４"
         raise ValueError(f"{text!r} is not a year")
     year = int(text)
     grading.scheme_for(year)  # raises the reason a year cannot be used
@@ -145,8 +145,10 @@ def _year(text: str) -> int:
 def _count(text: str) -> int:
     if text.startswith("-") and text[1:].isdigit():
         raise ValueError(f"{text!r} must not be negative")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"{text!r} is not a whole number")
+    if len(text) > 9:  # more than any count of Indonesian public bodies, and Int64 overflows at 19 digits
+        raise ValueError(f"{text!r} is too large for a count")
     return int(text)
 
 
