@@ -84,7 +84,7 @@ def data_version(data_dir: Path | str | None = None) -> str:
 def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, list], list[Problem]]:
     """Typed tables grouped by kind, and every problem found in any of the files."""
     from .io import read_raw_table  # pandera is imported only when raw files are validated
-    from .validation import validate_table
+    from .validation import repeated_across_files, validate_table
 
     tables: dict[str, list] = {"entity": [], "unit": [], "aggregate": []}
     problems: list[Problem] = []
@@ -98,7 +98,7 @@ def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, 
         problems += found
         typed = typed.assign(file=raw.label, line=typed.index)
         tables[raw.kind].append(typed.reset_index(drop=True))
-    return tables, problems
+    return tables, problems + repeated_across_files(tables)
 
 
 def build(data_dir: Path | str | None = None, files: list[Path] | None = None) -> Dataset:

@@ -7,6 +7,8 @@ rows or at the region list (codes exist, types agree, duplicates, label against 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -95,6 +97,7 @@ def validate_table(table: RawTable, regions: pd.DataFrame) -> tuple[pd.DataFrame
                 message = f"{case.failure_case!r} {case.check}"
             problems.append(Problem(table.label, int(case.index), case.column, message))
     problems += _cross_checks(table, typed, regions)
+    problems += unit_code_problems(table)
     return typed, problems
 
 
@@ -243,4 +246,46 @@ def _duplicates(table: RawTable) -> list[Problem]:
             problems.append(Problem(table.label, int(line), "", f"exact duplicate of line {first_line[values]}"))
         else:
             first_line[values] = int(line)
+    return problems
+
+
+#: A unit code: its owner (a region code or a K/L short name), a slash, the unit's own slug.
+UNIT_CODE = re.compile(r"[a-z0-9][a-z0-9.-]*/[a-z0-9][a-z0-9._-]*")
+
+
+def unit_code_problems(table: RawTable) -> list[Problem]:
+    """A unit code is plain (no markup) and agrees with its row: a pemda unit's code starts with its
+    parent's code (`17.02/dinkes` belongs to 17.02), a Polres or Kantor Pertanahan code ends with its
+    location (`polri/17.04` lies in 17.04)."""
+    if table.kind != "unit":
+        return []
+    problems = []
+    for line, row in table.frame.iterrows():
+        code = row["unit_code"]
+        if not UNIT_CODE.fullmatch(code):
+            problems.append(Problem(table.label, int(line), "unit_code", f"{code!r} is not OWNER/slug "
+                                    "(lower-case letters, digits, '.', '-' only)"))
+            continue
+        owner, own = code.split("/", 1)
+        if row["unit_type"] in UNIT_PARENTS:
+            if own != row["location_code"]:
+                problems.append(Problem(table.label, int(line), "unit_code", f"{code!r} ends in {own!r} but the "
+                                        f"unit lies in {row['location_code']!r}"))
+        elif owner != row["parent_code"]:
+            problems.append(Problem(table.label, int(line), "unit_code", f"{code!r} starts with {owner!r} but its "
+                                    f"parent_code is {row['parent_code']!r}"))
+    return problems
+
+
+def repeated_across_files(tables: dict[str, list[pd.DataFrame]]) -> list[Problem]:
+    """The same row in two files (a list imported twice) counts once as a source, so it is an error."""
+    problems = []
+    for kind, frames in tables.items():
+        first: dict[tuple, tuple[str, int]] = {}
+        for frame in frames:
+            for values, label, line in zip(frame[list(COLUMNS[kind])].astype(str).itertuples(index=False, name=None),
+                                           frame["file"], frame["line"], strict=True):
+                seen = first.setdefault(values, (label, int(line)))
+                if seen[0] != label:
+                    problems.append(Problem(label, int(line), "", f"the same row as {seen[0]}:{seen[1]}"))
     return problems
