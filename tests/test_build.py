@@ -220,7 +220,9 @@ def test_kill_9_of_the_driver_alone_leaves_no_orphan_and_no_lock(tmp_path):
     assert "another kepatuhan build" not in done.stderr
 
 
-def test_ctrl_c_stops_within_seconds_keeps_what_was_done_and_exits_130(tmp_path):
+@pytest.mark.parametrize("to_group, signum", [(True, signal.SIGINT), (False, signal.SIGTERM)],
+                         ids=["ctrl-c to the group", "sigterm to the driver"])
+def test_ctrl_c_stops_within_seconds_keeps_what_was_done_and_exits_130(tmp_path, to_group, signum):
     import psutil
 
     command = [*COMMAND, "--out", str(tmp_path)]
@@ -230,7 +232,10 @@ def test_ctrl_c_stops_within_seconds_keeps_what_was_done_and_exits_130(tmp_path)
     assert entries, "no report was recorded as built within 120 s"
     family = psutil.Process(running.pid).children(recursive=True)
     interrupted_at = time.monotonic()
-    os.killpg(running.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    if to_group:
+        os.killpg(running.pid, signum)  # what Ctrl-C in a terminal does
+    else:
+        os.kill(running.pid, signum)  # what a service manager or `kill` does
     _, stderr = running.communicate(timeout=30)
     assert time.monotonic() - interrupted_at < 8
     assert running.returncode == 130, stderr
