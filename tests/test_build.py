@@ -65,6 +65,13 @@ def test_html_is_self_contained_and_has_no_code(built):
     assert "Kabupaten Kaur" in page and "data:image/png;base64," in page
 
 
+def test_the_same_inputs_give_the_same_bytes(built, tmp_path):
+    out, data, tasks, _ = built
+    again = [t for t in tasks if t.slug == "province/17-2024"]
+    assert [o.status for o in build.run(again, tmp_path, data, workers=1, progress=False)] == ["built"]
+    assert (tmp_path / "province/17-2024.html").read_bytes() == (out / "province/17-2024.html").read_bytes()
+
+
 def test_second_run_skips_unchanged_and_retries_the_failed(built):
     out, data, tasks, _ = built
     outcomes = build.run(tasks, out, data, workers=2, progress=False)

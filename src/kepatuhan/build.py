@@ -278,6 +278,8 @@ def render(task: dict, header: dict, scratch: str, timeout: int = DEFAULT_TIMEOU
     for attempt in range(2):
         nb = load_notebook_node(path)  # papermill's reader adds its metadata
         nb = parameterize_notebook(nb, task["parameters"], kernel_name="python3", language="python")
+        for index, cell in enumerate(nb.cells):  # nbformat and papermill draw random ids: same input, same HTML
+            cell.id = f"cell-{index}"
         where: dict = {"cell": None, "started": False}
         try:
             _run_in_loop(_execute(nb, timeout, where))
