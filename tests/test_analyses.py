@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -21,9 +22,27 @@ def test_national_counts_reproduce_the_published_results(shipped):
 
 
 def test_green_share_trend_uses_one_scheme(shipped):
-    fit = national.green_share_trend(national.national_counts(shipped.aggregates))
+    counts = national.national_counts(shipped.aggregates)
+    fit = national.green_share_trend(counts)
     assert fit.years == (2022, 2023, 2024)
+    share = [100 * PUBLISHED[y]["hijau"] / sum(PUBLISHED[y][z] for z in ("hijau", "kuning", "merah"))
+             for y in (2022, 2023)]
+    share.append(100 * (337 + 157) / (337 + 157 + 70 + 14 + 9))
+    assert fit.slope == pytest.approx(np.polyfit([2022, 2023, 2024], share, 1)[0])
     assert fit.ci_low < fit.slope < fit.ci_high
+
+
+def test_no_green_share_line_crosses_2024_2025(shipped):
+    fit = national.green_share_trend(national.national_counts(shipped.aggregates), 2025)
+    assert not fit.fitted and fit.years == () and "Opini Ombudsman" in fit.reason
+
+
+def test_2025_is_a_sample_of_310_with_the_published_mean(shipped):
+    sample = national.sample(shipped.aggregates, 2025)
+    assert (sample.n, sample.mean) == (310, 74.64)
+    assert sample.by_type == {"kementerian": 38, "lembaga": 8, "provinsi": 38, "kota": 56, "kabupaten": 170}
+    assert "ranks are within the sample" in sample.describe()
+    assert national.sample(shipped.aggregates, 2024) is None
 
 
 def _entities(rows):
@@ -60,12 +79,16 @@ def test_change_against_previous_marks_the_break(shipped):
     assert trend.change_against_previous(series, 2023)["across_break"]  # 2019 → 2023
 
 
-def test_transitions_count_only_entities_seen_in_both(shipped):
-    e = shipped.entities
-    both = set(e.loc[e["year"] == 2023, "entity_code"]) & set(e.loc[e["year"] == 2024, "entity_code"])
-    matrix = national.transitions(e, 2023, 2024)
-    assert int(matrix.to_numpy().sum()) == len(both)
+def test_transitions_count_only_entities_seen_in_both():
+    entities = _entities([("a", 2023, 90.0, "kota", "1"), ("a", 2024, 80.0, "kota", "1"),
+                          ("b", 2023, 60.0, "kota", "1"), ("b", 2024, 60.0, "kota", "1"),
+                          ("c", 2023, 95.0, "kota", "1"), ("d", 2024, 40.0, "kota", "1")])
+    matrix = national.transitions(entities, 2023, 2024)
     assert list(matrix.index) == ["A", "B", "C", "D", "E"]
+    assert int(matrix.to_numpy().sum()) == 2  # c and d are seen in one year only
+    assert matrix.loc["A", "B"] == 1 and matrix.loc["C", "C"] == 1
+    across = national.transitions(entities, 2021, 2024)  # zones when a year has no categories
+    assert list(across.index) == ["hijau", "kuning", "merah"]
 
 
 def test_panel_model_refuses_too_few_entities():
@@ -113,3 +136,66 @@ def test_group_tests_refuse_small_groups_and_measure_effects():
     rows += [(f"b{i}", 2024, 70.0 + i * 0.1, "kabupaten", "2") for i in range(6)]
     result = compare.kota_vs_kabupaten(_entities(rows), 2024)
     assert result.done and result.effect == pytest.approx(1.0) and result.n == {"kota": 6, "kabupaten": 6}
+
+
+def _with_label_only(rows, label_only):
+    frame = _entities(rows)
+    extra = pd.DataFrame(label_only, columns=["entity_code", "year", "zone", "entity_type", "province_code"])
+    extra = extra.assign(score=float("nan"), category=None, zone_basis="published", n_sources=1,
+                         conflict_rule="", entity_name=extra["entity_code"])
+    return pd.concat([frame, extra], ignore_index=True)
+
+
+def test_label_only_rows_count_in_zones_but_never_in_ranks_or_trends():
+    entities = _with_label_only(
+        [("a", 2024, 90.0, "kota", "1"), ("b", 2024, 60.0, "kabupaten", "1"), ("a", 2023, 85.0, "kota", "1"),
+         ("a", 2022, 80.0, "kota", "1")],
+        [("c", 2024, "merah", "kabupaten", "1"), ("d", 2024, "hijau", "kabupaten", "1"),
+         ("a", 2021, "hijau", "kota", "1")])
+    counts = national.zone_counts(entities, 2024, province_code="1")
+    assert counts["n"].tolist() == [2, 1, 1] and counts["label_only"].tolist() == [1, 0, 1]
+    assert counts["share"].tolist() == [0.5, 0.25, 0.25]
+    ranked = compare.province_peers(entities, 2024, "1")
+    assert list(ranked["entity_code"]) == ["a", "b"]
+    assert compare.standing(compare.year_table(entities, 2024), "c") is None
+    listed = compare.province_list(entities, 2024, "1")
+    assert list(listed["entity_code"]) == ["a", "b", "d", "c"]  # scored by rank, then label-only by zone
+    assert listed["rank"].tolist()[:2] == [1, 2] and listed["rank"].isna().tolist() == [False, False, True, True]
+    assert listed["label_only"].tolist() == [False, False, True, True]
+    series = trend.entity_series(entities, "a")
+    assert list(series["year"]) == [2022, 2023, 2024]  # the 2021 label has no score
+    assert trend.fit_trend(series).fitted
+    assert compare.kota_vs_kabupaten(entities, 2024).n == {"kota": 1, "kabupaten": 1}
+
+
+def test_sumatera_barat_2024_ranks_its_19_kab_kota_with_the_province_apart(shipped):
+    peers = compare.province_peers(shipped.entities, 2024, "13")
+    assert len(peers) == 19 and set(peers["entity_type"]) == {"kabupaten", "kota"}
+    listed = compare.province_list(shipped.entities, 2024, "13")
+    assert listed.iloc[0]["entity_code"] == "13" and pd.isna(listed.iloc[0]["rank"])
+    assert len(compare.province_peers(shipped.entities, 2023, "18")) == 14  # Lampung 2023
+
+
+def test_lampung_2025_lists_the_opini_of_its_8_pemda(shipped):
+    listed = compare.province_list(shipped.entities, 2025, "18")
+    assert len(listed) == 8
+    assert listed.iloc[0][["entity_code", "opinion", "maladministrasi"]].tolist() == [
+        "18", "Kualitas Tertinggi", "uncertain"]
+    assert set(listed["opinion"].iloc[1:]) == {"Kualitas Tinggi"}
+
+
+def test_palembang_2025_is_graded_and_its_change_crosses_the_break(shipped):
+    e = shipped.entities
+    row = e[(e["entity_code"] == "16.71") & (e["year"] == 2025)].iloc[0]
+    assert (row["score"], row["opinion"], row["service_quality"], row["zone_basis"]) == (
+        88.23, "Kualitas Tertinggi", "Sangat Baik", "inferred")
+    change = trend.change_against_previous(trend.entity_series(e, "16.71"), 2025)
+    assert change["across_break"] and change["from_year"] < 2025
+
+
+def test_an_aceh_2022_label_only_kabupaten_is_listed_with_its_zone(shipped):
+    listed = compare.province_list(shipped.entities, 2022, "11").set_index("entity_code")
+    assert listed.loc["11.01", "zone"] == "hijau" and pd.isna(listed.loc["11.01", "score"])
+    assert listed.loc["11.01", "label_only"]
+    counts = national.zone_counts(shipped.entities, 2022, province_code="11")
+    assert counts["scored"].sum() == 0 and counts.loc["hijau", "label_only"] >= 14

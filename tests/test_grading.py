@@ -2,7 +2,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kepatuhan.grading import ASSESSED_YEARS, CATEGORIES, ZONES, classify, scheme_for
+from kepatuhan import grading
+from kepatuhan.errors import DataError
+from kepatuhan.grading import ASSESSED_YEARS, CATEGORIES, ZONES, bands_for, classify, read_schemes, scheme_for
 
 
 @pytest.mark.parametrize(
@@ -43,8 +45,8 @@ def test_years_before_2021_are_inferred_and_2021_on_are_not():
     assert not classify(45.41, 2024).inferred
 
 
-@pytest.mark.parametrize("year, words", [(2020, "no assessment"), (2025, "Opini Ombudsman"),
-                                         (2030, "Opini Ombudsman"), (2014, "not an assessment year"),
+@pytest.mark.parametrize("year, words", [(2020, "no assessment"), (2026, "not an assessment year"),
+                                         (2030, "covers 2015–2019, 2021–2025"), (2014, "not an assessment year"),
                                          ("2024", "whole number"), (2024.5, "whole number")])
 def test_unusable_years_raise(year, words):
     with pytest.raises(ValueError, match=words):
@@ -57,10 +59,72 @@ def test_scores_outside_the_scale_raise(score):
         classify(score, 2024)
 
 
-def test_schemes_split_at_2021_2022():
+def test_schemes_split_at_2021_2022_and_2024_2025():
     assert scheme_for(2021) is not scheme_for(2022)
     assert scheme_for(2019) is scheme_for(2021)
     assert scheme_for(2022) is scheme_for(2024)
+    assert scheme_for(2024) is not scheme_for(2025)
+    assert not grading.same_scheme(2024, 2025)
+
+
+@pytest.mark.parametrize(
+    "score, opinion, quality, zone",
+    [
+        (88.49, "Kualitas Tertinggi", "Sangat Baik", "hijau"), (88.00, "Kualitas Tertinggi", "Sangat Baik", "hijau"),
+        (87.99, "Kualitas Tinggi", "Baik", "hijau"), (78.00, "Kualitas Tinggi", "Baik", "hijau"),
+        (77.99, "Kualitas Sedang", "Cukup", "kuning"), (54.00, "Kualitas Sedang", "Cukup", "kuning"),
+        (53.99, "Kualitas Rendah", "Kurang", "merah"), (53.38, "Kualitas Rendah", "Kurang", "merah"),
+        (32.00, "Kualitas Rendah", "Kurang", "merah"), (31.99, "Kualitas Terendah", None, "merah"),
+    ],
+)
+def test_2025_band_edges_are_inferred_opini_levels(score, opinion, quality, zone):
+    grade = classify(score, 2025)
+    assert (grade.opinion, grade.service_quality, grade.zone, grade.category) == (opinion, quality, zone, None)
+    assert grade.inferred and str(grade).endswith("[inferred]")
+
+
+def test_inferred_years_come_from_the_table():
+    assert grading.INFERRED_YEARS == (2015, 2016, 2017, 2018, 2019, 2025)
+    assert ASSESSED_YEARS == (2015, 2016, 2017, 2018, 2019, 2021, 2022, 2023, 2024, 2025)
+
+
+def _copy_without(tmp_path, year: str | None = None):
+    source = grading.schemes_path().read_text(encoding="utf-8").splitlines()
+    kept = [line for line in source if year is None or f",{year}," not in line]
+    assert len(kept) < len(source) or year is None
+    path = tmp_path / "grading_schemes.csv"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
+def test_removing_the_2025_rows_refuses_2025_without_a_code_change(tmp_path):
+    schemes = read_schemes(_copy_without(tmp_path, "2025"))
+    with pytest.raises(ValueError, match="2025 is not an assessment year with a grading scheme"):
+        classify(88.49, 2025, schemes)
+    assert classify(88.49, 2024, schemes).category == "A"
+    assert classify(88.49, 2025).opinion == "Kualitas Tertinggi"  # the shipped table still grades it
+
+
+def test_a_new_year_is_a_data_change(tmp_path):
+    path = _copy_without(tmp_path)  # unchanged copy
+    rows = [line.replace(",2025,", ",2026,") for line in path.read_text().splitlines() if ",2025," in line]
+    path.write_text(path.read_text() + "\n".join(r.replace("Opini Ombudsman RI (2025–)", "next") for r in rows)
+                    + "\n", encoding="utf-8")
+    schemes = read_schemes(path)
+    assert classify(60, 2026, schemes).opinion == "Kualitas Sedang"
+    assert scheme_for(2026, schemes).name == "next"
+
+
+def test_a_broken_table_is_refused_with_one_line_per_fault(tmp_path):
+    path = _copy_without(tmp_path)
+    text = path.read_text().replace("2022-2024,78.00,87.99", "2022-2024,78.50,87.99")
+    path.write_text(text.replace(",2021,51.00,80.99,kuning,", ",2021,51.00,80.99,biru,"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_schemes(path)
+    assert [f"{p.row}: {p.column}: {p.message}" for p in caught.value.problems] == [
+        "6: zone: 'biru' is not a zone (hijau, kuning, merah)",
+        "9: lower: gap between 77.99 and 78.50",
+    ]
 
 
 _ORDER = {"merah": 0, "kuning": 1, "hijau": 2}
@@ -78,8 +142,23 @@ def test_classify_is_monotone_in_score(year, a, b):
 @given(st.sampled_from(ASSESSED_YEARS), st.integers(0, 10000))
 def test_every_score_falls_in_exactly_one_band(year, cents):
     score = cents / 100
-    scheme = scheme_for(year)
-    covering = [b for b in scheme.bands if round(b.lower * 100) <= cents <= round(b.upper * 100)]
+    covering = [b for b in bands_for(year).bands if round(b.lower * 100) <= cents <= round(b.upper * 100)]
     assert len(covering) == 1
     grade = classify(score, year)
     assert grade.zone in ZONES and grade.zone == covering[0].zone
+
+
+def test_a_data_folder_grades_with_its_own_scheme_table(tmp_path):
+    import shutil
+
+    from kepatuhan import dataset, paths
+
+    shutil.copytree(paths.reference_dir(), tmp_path / "reference")
+    (tmp_path / "raw").mkdir()
+    for name in paths.RAW_FILES.values():
+        shutil.copy(paths.raw_dir() / name, tmp_path / "raw" / name)
+    shutil.copy(paths.raw_dir() / "opini_2025.csv", tmp_path / "raw" / "opini_2025.csv")
+    _copy_without(tmp_path / "reference", "2025")
+    with pytest.raises(DataError, match="2025 is not an assessment year with a grading scheme"):
+        dataset.build(tmp_path)
+    assert classify(88.49, 2025).opinion == "Kualitas Tertinggi"  # the project's table is back in force

@@ -221,7 +221,7 @@ def test_a_repeated_score_column_is_refused(capsys, tmp_path):
     assert status == 2 and "list.csv:1: header: columns 2 and 3 both hold the score" in err
 
 
-def test_one_entity_twice_in_one_list_is_refused(capsys, tmp_path):
+def test_one_entity_with_two_results_in_one_list_is_refused(capsys, tmp_path):
     status, out, err = _import(capsys, tmp_path, HEADER + f"Kabupaten Rejang Lebong,93.07,2024,{SOURCE}\n"
                                                           f"Pemkab Rejang Lebong,50.00,2024,{SOURCE}\n")
     assert status == 2

@@ -102,3 +102,53 @@ def test_bad_arguments_are_one_line(tmp_path, capsys, args, message):
         args = [*args, "--source-url", SOURCE]
     status = main(["import", str(FIXTURE), "--out", str(tmp_path / "o.csv"), *args])
     assert status == 2 and message in capsys.readouterr().err
+
+
+OPINI_LIST = """tahun,entity_name,provinsi,nilai,opini,maladministrasi_flag,kualitas_pelayanan,source_url
+2025,Provinsi Lampung,Lampung,"88,49",Kualitas Tertinggi,uncertain,,https://example.org/a
+2025,Kabupaten Halmahera Utara,Maluku Utara,"69,63",Opini Kualitas Sedang,without_qualifier,,https://example.org/a
+2025,Provinsi Maluku Utara,Maluku Utara,,kualitas sedang tanpa maladministrasi,,,https://example.org/a
+2025,Kota Palembang,Sumatera Selatan,88.23,,,Sangat Baik,https://example.org/a
+2025,Kementerian Keuangan,Nasional,,Kualitas Tertinggi Tanpa Maladministrasi,tanpa_maladministrasi,,https://example.org/a
+2024,Kabupaten Kaur,Bengkulu,,Kualitas Tertinggi,,,https://example.org/a
+2024,Kabupaten Lebong,Bengkulu,,,,,https://example.org/a
+2025,Kota Bengkulu,Bengkulu,,(piagam; see list),,,https://example.org/a
+2025,Kota Metro,Lampung,84.43,Kualitas Tinggi Tanpa Maladministrasi,not_stated,,https://example.org/a
+"""
+
+
+def test_opini_columns_and_blank_scores_are_imported_as_printed(tmp_path, capsys):
+    source = tmp_path / "opini.csv"
+    source.write_text(OPINI_LIST, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["import", str(source), "--out", str(out), "--skip-invalid"]) == 0
+    err = capsys.readouterr().err
+    assert "opini.csv:8: score: blank, and no zone, category or opini is published" in err
+    assert "opini.csv:9: opinion: '(piagam; see list)' is not an opini" in err
+    assert ("opini.csv:10: maladministrasi: 'not_stated' but the opini prints Tanpa Maladministrasi") in err
+    assert "Skipped 3 invalid row(s)" in err
+    rows = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("entity_code")
+    columns = ["score", "category", "opinion", "maladministrasi", "service_quality"]
+    assert rows.loc["18", columns].tolist() == ["88.49", "", "Kualitas Tertinggi", "uncertain", ""]
+    assert rows.loc["82.03", columns].tolist() == ["69.63", "", "Kualitas Sedang", "without_qualifier", ""]
+    assert rows.loc["82", columns].tolist() == ["", "", "Kualitas Sedang", "tanpa_maladministrasi", ""]
+    assert rows.loc["16.71", columns].tolist() == ["88.23", "", "", "not_stated", "Sangat Baik"]
+    assert rows.loc["kemenkeu", columns].tolist() == ["", "", "Kualitas Tertinggi", "tanpa_maladministrasi", ""]
+    assert rows.loc["17.04", columns].tolist() == ["", "A", "", "", ""]  # 2024: the opini is its category
+    assert main(["validate", str(out)]) == 0
+
+
+def test_import_of_the_gathered_additions_is_fast_and_drops_nothing_silently(tmp_path, capsys):
+    import time
+
+    rows = ["tahun,entity_name,provinsi,nilai,zona,source_url"]
+    rows += [f"2022,Kabupaten Aceh Selatan,Aceh,,hijau,https://example.org/{i}" for i in range(400)]
+    rows += ["2022,Kabupaten Atlantis,Aceh,,hijau,https://example.org/x"]
+    source = tmp_path / "big.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")  # synthetic: 401 label-only rows
+    started = time.perf_counter()
+    assert main(["import", str(source), "--out", str(tmp_path / "o.csv"), "--skip-invalid"]) == 0
+    assert time.perf_counter() - started < 10
+    err = capsys.readouterr().err
+    assert "Skipped 1 invalid row(s)" in err and "big.csv:402: name: no entity named 'Kabupaten Atlantis'" in err
+    assert len(pd.read_csv(tmp_path / "o.csv")) == 400

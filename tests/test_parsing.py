@@ -2,7 +2,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kepatuhan.parsing import parse_canonical_score, parse_category, parse_number, parse_zone
+from kepatuhan.parsing import (
+    Opini,
+    parse_canonical_score,
+    parse_category,
+    parse_flag,
+    parse_number,
+    parse_opini,
+    parse_service_quality,
+    parse_zone,
+)
 
 
 @pytest.mark.parametrize("text, value", [("93,07", 93.07), ("99, 23", 99.23), ("91.01", 91.01),
@@ -52,3 +61,34 @@ def test_unknown_labels_raise():
         parse_zone("biru")
     with pytest.raises(ValueError):
         parse_category("F")
+
+
+@pytest.mark.parametrize("text, opini", [
+    ("Opini Kualitas Tertinggi Tanpa Maladministrasi", Opini("Kualitas Tertinggi", True, None)),
+    ("kualitas sedang tanpa maladministrasi", Opini("Kualitas Sedang", True, None)),
+    ("Kualitas Tinggi", Opini("Kualitas Tinggi", False, None)),
+    ("  KUALITAS  RENDAH ", Opini("Kualitas Rendah", False, None)),
+    ("Tertinggi", Opini("Kualitas Tertinggi", False, None)),
+    ("Sangat Baik", Opini(None, False, "Sangat Baik")),
+    ("Baik", Opini(None, False, "Baik")),
+    ("", None),
+])
+def test_opini_variants(text, opini):
+    assert parse_opini(text) == opini
+
+
+@pytest.mark.parametrize("text", ["(piagam terbaik opini; see Kualitas Tertinggi list)", "Kualitas Luar Biasa",
+                                  "Tanpa Maladministrasi", "zona hijau"])
+def test_unknown_opini_raises_quoting_the_text(text):
+    with pytest.raises(ValueError, match="is not an opini"):
+        parse_opini(text)
+
+
+def test_flags_and_service_quality():
+    assert parse_flag("Tanpa Maladministrasi") == "tanpa_maladministrasi"
+    assert parse_flag("not_stated") == "not_stated" and parse_flag("") is None
+    assert parse_service_quality("sangat baik") == "Sangat Baik"
+    with pytest.raises(ValueError, match="maladministrasi flag"):
+        parse_flag("maybe")
+    with pytest.raises(ValueError, match="kualitas pelayanan"):
+        parse_service_quality("Luar Biasa")

@@ -97,7 +97,7 @@ def _code(value, what: str, source: str) -> str:
 def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None, province: str | None = None,
          entity: str | None = None, data_dir: str = "") -> list[Task]:
     """Every report the data supports, narrowed by the filters."""
-    entities = data.entities
+    entities = data.entities[data.entities["score"].notna()]  # label-only rows: shown by issue 9's reports
     province_code = data.names.province_code(province) if province else None
     entity_code = data.names.match(entity).entity.code if entity else None
     regions = str(paths.reference_dir(data_dir or None) / paths.REGIONS_FILE)

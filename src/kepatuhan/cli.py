@@ -112,9 +112,9 @@ def _expand(paths_given: list[Path], data_dir: Path | None = None) -> list[Path]
         else:
             files.append(path)
     if problems:
-        from .dataset import read_regions, validate_files
+        from .dataset import errors_only, read_regions, validate_files
 
-        problems += validate_files(files, read_regions(data_dir)[0])[1]
+        problems += errors_only(validate_files(files, read_regions(data_dir)[0])[1])
         raise DataError(problems)
     return files
 
@@ -140,6 +140,11 @@ def cmd_validate(args) -> int:
           f"{unresolved} unresolved: lowest value kept)")
     for row in conflicts.itertuples(index=False):
         print(f"    {row.year} {row.name} ({row.code}): {row.values} → {row.chosen} [{row.rule}]")
+    label_only = int(entities["score"].isna().sum())
+    print(f"  label only:    {label_only} entity-years with a published label and no score")
+    print(f"  warnings:      {len(dataset.warnings)} (published labels kept against inferred bands)")
+    for warning in sorted(dataset.warnings, key=lambda p: (p.file, p.row or 0, p.column)):
+        print(f"    warning: {warning}")
     return 0
 
 
@@ -170,6 +175,8 @@ def cmd_import(args) -> int:
     write_rows(result.rows, out)
     for line in result.matched_fuzzy:
         print(f"  fuzzy match, please review: {line}", file=sys.stderr)
+    for warning in sorted(result.warnings):
+        print(f"  warning (row kept): {warning}", file=sys.stderr)
     if result.problems:
         print(f"Skipped {len({p.row for p in result.problems})} invalid row(s):", file=sys.stderr)
         for problem in sorted(result.problems):
@@ -197,7 +204,9 @@ def cmd_entities(args) -> int:
         last = group.iloc[-1]
         province = last["province_code"] if isinstance(last["province_code"], str) else ""  # K/L: none
         rows.append((province, code, last["entity_name"], last["entity_type"],
-                     ", ".join(str(y) for y in group["year"]), f"{last['score']:.2f} ({last['year']})"))
+                     ", ".join(str(y) for y in group["year"]),
+                     f"{last['score']:.2f} ({last['year']})" if last["score"] == last["score"]
+                     else f"zona {last['zone']}, no score ({last['year']})"))
     rows.sort(key=lambda r: (r[0], r[1]))
     widths = [max(len(str(r[i])) for r in rows) for i in range(1, 6)]
     head = ("code", "name", "type", "years", "latest")

@@ -1,6 +1,8 @@
 """How an entity compares: ranks "of N with data", percentile, gaps, peers, units, group tests.
 
-Coverage is partial, so every result carries the number of entities it was computed among.
+Coverage is partial, so every result carries the number of entities it was computed among. Ranks,
+percentiles and tests use scored rows only; label-only rows (a published zone/opini, no score)
+appear in the lists (`province_list`) with their label and no rank.
 """
 
 from __future__ import annotations
@@ -28,11 +30,18 @@ class Standing:
 
 
 def year_table(entities: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Every row of one year, label-only rows included."""
     return entities[entities["year"] == year]
 
 
+def scored(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a published score: the only ones that enter ranks, percentiles and tests."""
+    return rows[rows["score"].notna()]
+
+
 def standing(group: pd.DataFrame, code: str) -> Standing | None:
-    """Rank of `code` within `group` (rows of one year)."""
+    """Rank of `code` within `group` (rows of one year); None when it has no score there."""
+    group = scored(group)
     if code not in set(group["entity_code"]):
         return None
     scores = group.set_index("entity_code")["score"]
@@ -68,10 +77,33 @@ def type_peers(entities: pd.DataFrame, year: int, entity_type: str) -> pd.DataFr
 
 
 def ranked(group: pd.DataFrame) -> pd.DataFrame:
-    """Highest score first, ties by code; `rank` shares the best place among ties."""
-    out = group.sort_values(["score", "entity_code"], ascending=[False, True], kind="stable").copy()
+    """Highest score first, ties by code; `rank` shares the best place among ties. Scored rows only."""
+    out = scored(group).sort_values(["score", "entity_code"], ascending=[False, True], kind="stable").copy()
     out["rank"] = out["score"].rank(method="min", ascending=False).astype(int)
     return out.reset_index(drop=True)
+
+
+def province_list(entities: pd.DataFrame, year: int, province_code: str) -> pd.DataFrame:
+    """Every pemda of one province in one year with its label, label-only rows included.
+
+    The province first (rank blank: it is not ranked among its regencies), then kabupaten and kota:
+    scored ones by rank among the scored kab/kota, then label-only ones (score and rank blank) by
+    zone (hijau, kuning, merah) and name. `label_only` marks rows published without a score.
+    """
+    rows = year_table(entities, year)
+    rows = rows[(rows["province_code"] == province_code) & rows["entity_type"].isin(PEMDA_TYPES)]
+    province = rows[rows["entity_type"] == "provinsi"].assign(rank=pd.NA)
+    peers = ranked(rows[rows["entity_type"].isin(PEER_TYPES)])
+    zone_order = {"hijau": 0, "kuning": 1, "merah": 2}
+    unscored = rows[rows["entity_type"].isin(PEER_TYPES) & rows["score"].isna()].assign(rank=pd.NA)
+    unscored = unscored.assign(_order=unscored["zone"].map(zone_order)).sort_values(
+        ["_order", "entity_name", "entity_code"], kind="stable").drop(columns="_order")
+    out = pd.concat([province, peers, unscored], ignore_index=True)
+    out["rank"] = out["rank"].astype("Int64")
+    out["label_only"] = out["score"].isna()
+    columns = ["entity_code", "entity_name", "entity_type", "score", "rank", "zone", "zone_basis", "category",
+               "opinion", "maladministrasi", "service_quality", "label_only", "label_note"]
+    return out[[c for c in columns if c in out]]
 
 
 def unit_ranking(units: pd.DataFrame, parent_code: str, year: int) -> pd.DataFrame:
@@ -107,7 +139,7 @@ class GroupTest:
 
 def kota_vs_kabupaten(entities: pd.DataFrame, year: int) -> GroupTest:
     """Mann–Whitney U between kota and kabupaten scores of one year, with rank-biserial r."""
-    group = year_table(entities, year)
+    group = scored(year_table(entities, year))
     kota = group.loc[group["entity_type"] == "kota", "score"].to_numpy()
     kab = group.loc[group["entity_type"] == "kabupaten", "score"].to_numpy()
     n = {"kota": len(kota), "kabupaten": len(kab)}
@@ -123,7 +155,7 @@ def kota_vs_kabupaten(entities: pd.DataFrame, year: int) -> GroupTest:
 
 def across_provinces(entities: pd.DataFrame, year: int) -> GroupTest:
     """Kruskal–Wallis H across provinces (kabupaten and kota), with epsilon squared."""
-    group = year_table(entities, year)
+    group = scored(year_table(entities, year))
     group = group[group["entity_type"].isin(PEER_TYPES)]
     sizes = group.groupby("province_code")["score"].size()
     kept = sizes[sizes >= MIN_GROUP_SIZE].index
@@ -142,5 +174,5 @@ def across_provinces(entities: pd.DataFrame, year: int) -> GroupTest:
 
 
 def score_distribution(entities: pd.DataFrame, year: int, entity_type: str) -> pd.Series:
-    group = year_table(entities, year)
+    group = scored(year_table(entities, year))
     return group.loc[group["entity_type"] == entity_type, "score"].describe()

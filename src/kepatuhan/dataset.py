@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -42,6 +42,7 @@ class Dataset:
     regions: pd.DataFrame
     aliases: pd.DataFrame
     version: str  # short hash of the raw and reference files
+    warnings: list[Problem] = field(default_factory=list)  # only when built from raw/ in this process
 
     @cached_property
     def names(self) -> NameIndex:
@@ -73,8 +74,10 @@ def name_index(regions: pd.DataFrame, aliases: pd.DataFrame) -> NameIndex:
 
 
 def raw_files(data_dir: Path | str | None = None) -> list[Path]:
+    """The three main raw files, then every other reviewed list moved into raw/ (sorted by name)."""
     raw = paths.raw_dir(data_dir)
-    return [raw / name for name in paths.RAW_FILES.values()]
+    main = [raw / name for name in paths.RAW_FILES.values()]
+    return main + sorted(p for p in raw.glob("*.csv") if p not in main)
 
 
 def data_version(data_dir: Path | str | None = None) -> str:
@@ -89,6 +92,9 @@ def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, 
     tables: dict[str, list] = {"entity": [], "unit": [], "aggregate": []}
     problems: list[Problem] = []
     for path in files:
+        if _is_scheme_table(path):
+            problems += grading.scheme_problems(path)
+            continue
         try:
             raw = read_raw_table(path)
         except DataError as exc:
@@ -98,21 +104,49 @@ def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, 
         problems += found
         typed = typed.assign(file=raw.label, line=typed.index)
         tables[raw.kind].append(typed.reset_index(drop=True))
+    if tables["entity"]:
+        from .validation import order_problems
+
+        problems += order_problems(pd.concat(tables["entity"], ignore_index=True))
     return tables, problems + repeated_across_files(tables)
 
 
+def _is_scheme_table(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            first = handle.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return first.strip().split(",")[:2] == ["scheme", "years"]
+
+
+def errors_only(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.warning]
+
+
 def build(data_dir: Path | str | None = None, files: list[Path] | None = None) -> Dataset:
-    """Validate and reconcile the raw files (or the given ones); DataError lists every problem."""
-    from .io import COLUMNS
+    """Validate and reconcile the raw files (or the given ones); DataError lists every problem.
+
+    Grading uses the scheme table of the data folder (data/reference/grading_schemes.csv).
+    """
+    scheme_faults = grading.scheme_problems(grading.schemes_path(data_dir))
+    if scheme_faults:
+        raise DataError(scheme_faults)
+    with grading.using(grading.read_schemes(grading.schemes_path(data_dir))):
+        return _build(data_dir, files)
+
+
+def _build(data_dir: Path | str | None, files: list[Path] | None) -> Dataset:
+    from .io import COLUMNS, LABEL_COLUMNS
     from .reconcile import reconcile
 
     regions, aliases = read_regions(data_dir)
     tables, problems = validate_files(files if files is not None else raw_files(data_dir), regions)
-    if problems:
-        raise DataError(problems)
+    if errors_only(problems):
+        raise DataError(errors_only(problems))
     frames = {
         kind: pd.concat(parts, ignore_index=True) if parts
-        else pd.DataFrame(columns=[*COLUMNS[kind], "file", "line"])
+        else pd.DataFrame(columns=[*COLUMNS[kind], *LABEL_COLUMNS[kind], "file", "line"])
         for kind, parts in tables.items()
     }
     region_of = regions.set_index("code")
@@ -145,31 +179,51 @@ def build(data_dir: Path | str | None = None, files: list[Path] | None = None) -
         ].reset_index(drop=True),
         conflicts=conflicts,
         entity_sources=entity_rows[
-            ["year", "entity_code", "entity_name", "score", "zone", "category", "source_url"]
+            ["year", "entity_code", "entity_name", "score", "zone", "category", "opinion", "maladministrasi",
+             "service_quality", "source_url"]
         ].sort_values(["year", "entity_code", "source_url"], kind="stable").reset_index(drop=True),
         unit_sources=unit_rows[["year", "unit_code", "unit_name", "score", "source_url"]]
         .sort_values(["year", "unit_code", "source_url"], kind="stable").reset_index(drop=True),
         regions=regions,
         aliases=aliases,
         version=data_version(data_dir),
+        warnings=[p for p in problems if p.warning],
     )
 
 
 def _graded(frame: pd.DataFrame, region_of: pd.DataFrame, place_column: str) -> pd.DataFrame:
-    """Add the grade of every chosen score; a published label always wins over a computed one."""
-    grades = [grading.classify(s, y) for s, y in zip(frame["score"], frame["year"], strict=True)]
+    """Add the grade of every chosen score; a published label always wins over a computed one.
+
+    Rows without a score (label-only) take their zone from the published zone, category or opini,
+    never a number; `label_note` says where a published label contradicts an inferred band.
+    """
     out = frame.copy()
-    out["zone_published"] = out["zone"]
-    out["zone"] = [z if isinstance(z, str) else g.zone for z, g in zip(out["zone"], grades, strict=True)]
+    for column in ("opinion", "maladministrasi", "service_quality"):
+        if column not in out:
+            out[column] = None
+    grades = [grading.classify(s, y) if s == s else None for s, y in zip(out["score"], out["year"], strict=True)]
+    published = {c: [v if isinstance(v, str) else None for v in out[c]]
+                 for c in ("zone", "category", "opinion", "service_quality")}
+    bands = [grading.label_band(int(y), published["category"][i], published["opinion"][i],
+                         published["service_quality"][i]) for i, y in enumerate(out["year"])]
+    out["zone_published"] = published["zone"]
+    out["zone"] = [z or (g.zone if g else (b.zone if b else None))
+                   for z, g, b in zip(published["zone"], grades, bands, strict=True)]
     out["zone_basis"] = [
-        "published" if isinstance(z, str) else ("inferred" if g.inferred else "computed")
-        for z, g in zip(out["zone_published"], grades, strict=True)
+        "published" if z else ("inferred" if grading.is_inferred(int(y)) else "computed")
+        for z, y in zip(published["zone"], out["year"], strict=True)
     ]
-    out["category"] = [
-        c if isinstance(c, str) else g.category for c, g in zip(out["category"], grades, strict=True)
+    out["category"] = [c or (g.category if g else (b.category if b else None))
+                       for c, g, b in zip(published["category"], grades, bands, strict=True)]
+    out["opinion"] = [o or (g.opinion if g else (b.opinion if b else None))
+                      for o, g, b in zip(published["opinion"], grades, bands, strict=True)]
+    out["service_quality"] = [q or (g.service_quality if g else None)
+                              for q, g in zip(published["service_quality"], grades, strict=True)]
+    out["scheme"] = [grading.scheme_for(int(y)).name for y in out["year"]]
+    out["label_note"] = [
+        grading.label_disagreement(s, int(y), *(published[c][i] for c in published)) if g and g.inferred else None
+        for i, (s, y, g) in enumerate(zip(out["score"], out["year"], grades, strict=True))
     ]
-    out["opinion"] = out["category"].map(grading.OPINIONS)
-    out["scheme"] = [g.scheme for g in grades]
     if "entity_code" in out:
         out["entity_name"] = [
             f"Provinsi {region_of.loc[c, 'name']}" if t == "provinsi" else region_of.loc[c, "name"]
@@ -177,7 +231,7 @@ def _graded(frame: pd.DataFrame, region_of: pd.DataFrame, place_column: str) -> 
         ]
     out["province_name"] = out["province_code"].map(region_of["name"])
     out["place_name"] = out[place_column].map(region_of["name"])
-    out = out.drop(columns=["file", "line"])
+    out = out.drop(columns=["file", "line", "source_row"], errors="ignore")
     return out.sort_values(["year", out.columns[1]], kind="stable").reset_index(drop=True)
 
 
@@ -247,7 +301,7 @@ def _read_processed(path: Path) -> pd.DataFrame:
 def _input_checksums(data_dir) -> dict[str, str]:
     files = [*raw_files(data_dir)]
     ref = paths.reference_dir(data_dir)
-    files += [ref / paths.REGIONS_FILE, ref / paths.ALIASES_FILE]
+    files += [ref / paths.REGIONS_FILE, ref / paths.ALIASES_FILE, ref / grading.SCHEMES_FILE]
     return {
         f"{p.parent.name}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "missing"
         for p in files
@@ -260,7 +314,7 @@ def _manifest(data_dir) -> dict:
 
 
 #: The modules whose code shapes data/processed: a change to one of them rebuilds it.
-PROCESSING_MODULES = ("dataset.py", "reconcile.py", "validation.py", "grading.py", "io.py")
+PROCESSING_MODULES = ("dataset.py", "reconcile.py", "validation.py", "grading.py", "io.py", "parsing.py")
 
 
 def code_checksum(modules: Iterable[str] | None = None) -> str:

@@ -11,6 +11,7 @@ class Problem:
     row: int | None  # 1-based line in the file; None when the whole file is at fault
     column: str
     message: str
+    warning: bool = False  # reported but not refused (a published label against an inferred band)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.row}" if self.row is not None else self.file

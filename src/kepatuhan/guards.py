@@ -158,7 +158,7 @@ def cell_problems(label: str, table: list[list[str]], lines: list[int], limits: 
 
 
 def screen_imported(rows: list[dict], label: str) -> tuple[list[dict], list[Problem]]:
-    """Rows safe to write, and the problems of the others: formula-like names, an entity listed twice."""
+    """Rows safe to write, and the problems of the others: formula-like names, one entity with two results."""
     kept, problems = [], []
     seen: dict[tuple, dict] = {}
     for row in rows:
@@ -168,16 +168,21 @@ def screen_imported(rows: list[dict], label: str) -> tuple[list[dict], list[Prob
                                     "spreadsheet runs as a formula; remove the sign"))
             continue
         key = (row.get("year"), row.get("entity_code"))
-        if key in seen:
-            first = seen[key]
-            same = first.get("score") == row.get("score")
+        first = seen.get(key)
+        if first is not None and _result(first) != _result(row):  # the same result twice is harmless
             problems.append(Problem(label, row["source_row"], "name", f"{row['entity_code']} {row['year']} is "
-                                    f"already on line {first['source_row']}"
-                                    + ("" if same else f" with {first['score']} (here {row['score']})")))
+                                    f"already on line {first['source_row']} with {_result(first)} "
+                                    f"(here {_result(row)})"))
             continue
-        seen[key] = row
+        seen.setdefault(key, row)
         kept.append(row)
     return kept, problems
+
+
+def _result(row: dict) -> str:
+    """What a row says about its entity: the score and the published labels."""
+    values = [row.get(c) for c in ("score", "zone", "category", "opinion", "maladministrasi", "service_quality")]
+    return " ".join(str(v) for v in values if v) or "no result"
 
 
 def output_problems(out: Path, inputs: Iterable[Path], raw_folders: Iterable[Path]) -> list[Problem]:

@@ -16,10 +16,17 @@ from . import grading
 from .dataset import atomic_write_bytes
 from .errors import DataError, Problem
 from .guards import Limits, check_input, read_csv_cells, read_xlsx_cells
-from .io import COLUMNS, check_file, display_path, read_text
+from .io import COLUMNS, LABEL_COLUMNS, check_file, display_path, read_text
 from .names import NameIndex, NameNotFound
-from .parsing import parse_category, parse_number, parse_zone
-from .validation import _URL
+from .parsing import (
+    URL_PATTERN,
+    parse_category,
+    parse_flag,
+    parse_number,
+    parse_opini,
+    parse_service_quality,
+    parse_zone,
+)
 
 HEADER_WORDS = {
     "name": ("nama instansi", "instansi", "nama entitas", "entitas", "nama pemda", "pemda",
@@ -29,17 +36,20 @@ HEADER_WORDS = {
     "score": ("nilai", "skor", "nilai akhir", "score", "nilai kepatuhan"),
     "zone": ("zona", "zonasi", "zone"),
     "category": ("kategori", "category"),
-    "opinion": ("opini", "opinion"),
+    "opinion": ("opini", "opinion", "opini ombudsman"),
+    "flag": ("maladministrasi_flag", "maladministrasi", "flag"),
+    "service_quality": ("kualitas_pelayanan", "kualitas pelayanan", "service quality", "service_quality"),
     "source_url": ("source_url", "sumber", "source"),
     "number": ("no", "no.", "nomor", "#"),
 }
-OUTPUT_COLUMNS = ("source_row", *COLUMNS["entity"])
+OUTPUT_COLUMNS = ("source_row", *COLUMNS["entity"], *LABEL_COLUMNS["entity"])
 
 
 @dataclass
 class ImportResult:
     rows: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # kept rows whose label misfits an inferred band
     matched_fuzzy: list[str] = field(default_factory=list)
 
 
@@ -90,7 +100,7 @@ def import_rows(
         raise DataError([Problem(label, 1, "header", "no Tahun/Year column: give --year")])
     if "source_url" not in positions and not source_url:
         raise DataError([Problem(label, 1, "header", "no source_url column: give --source-url")])
-    if source_url and not re.match(_URL, source_url):
+    if source_url and not re.match(URL_PATTERN, source_url):
         raise DataError([Problem(label, None, "--source-url", f"{source_url!r} is not an http(s) address")])
     if year is not None:
         try:
@@ -102,7 +112,8 @@ def import_rows(
         row, problems, fuzzy = _import_row(
             _Row(label, line, cells, positions, len(header)), names, year, province, source_url
         )
-        result.problems += problems
+        result.problems += [p for p in problems if not p.warning]
+        result.warnings += [p for p in problems if p.warning]
         if row:
             result.rows.append(row)
         if fuzzy:
@@ -141,41 +152,41 @@ def _import_row(row: _Row, names: NameIndex, year, province, source_url):
             problem("year", str(exc) if row.get("year").isdigit() else f"{row.get('year')!r} is not a year")
             row_year = None
     score = None
-    try:
-        score = parse_number(row.get("score"))
-        if not 0 <= score <= 100:
-            problem("score", f"{row.get('score')!r} must be between 0 and 100")
-            score = None
-    except ValueError as exc:
-        problem("score", str(exc) if row.get("score") else "must not be blank")
-    zone = category = None
-    try:
-        zone = parse_zone(row.get("zone"))
-    except ValueError as exc:
-        problem("zone", str(exc))
-    try:
-        category = parse_category(row.get("category"))
-        from_opinion = parse_category(row.get("opinion"))
-        if category and from_opinion and category != from_opinion:
-            problem("opinion", f"opini {row.get('opinion')!r} does not go with kategori {category}")
-        category = category or from_opinion
-    except ValueError as exc:
-        problem("category", str(exc))
-    if score is not None and row_year is not None:
-        for column, message in grading.label_problems(score, row_year, zone, category):
-            problem(column, message)
+    if row.get("score"):
+        try:
+            score = parse_number(row.get("score"))
+            if not 0 <= score <= 100:
+                problem("score", f"{row.get('score')!r} must be between 0 and 100")
+                score = None
+        except ValueError as exc:
+            problem("score", str(exc))
+    labels = _labels(row, row_year, problem)
+    if not row.get("score") and not any(row.get(c) for c in ("zone", "category", "opinion", "service_quality")):
+        problem("score", "blank, and no zone, category or opini is published")
+    if row_year is not None and not problems:
+        for issue in grading.label_problems(score, row_year, **labels):
+            problems.append(Problem(row.label, row.line, issue.column, issue.message, issue.warning))
     match = None
+    row_province = row.get("province") or province
+    if row_province and row_province.casefold() in NATIONAL_WORDS:
+        row_province = None  # ministries and agencies: no province
+    moved = None
     try:
-        match = names.match(row.get("name"), province=(row.get("province") or province) or None)
+        match = names.match(row.get("name"), province=row_province or None)
     except NameNotFound as exc:
-        problem("name", str(exc))
+        match = _moved_province_match(names, row.get("name"), row_province)
+        if match is None:
+            problem("name", str(exc))
+        else:
+            moved = (f"{row.label}:{row.line}: {row.get('name')!r} → {match.entity.label()}, "
+                     f"not in {row_province} (province split or renamed since)")
     row_source = row.get("source_url") or source_url
-    if not row_source or not re.match(_URL, row_source):
+    if not row_source or not re.match(URL_PATTERN, row_source):
         problem("source_url", f"{row_source!r} is not an http(s) address")
-    if problems:
+    if any(not p.warning for p in problems):
         return None, problems, None
     entity = match.entity
-    fuzzy = f"{row.label}:{row.line}: {row.get('name')!r} → {entity.label()}" if match.method == "fuzzy" else None
+    fuzzy = f"{row.label}:{row.line}: {row.get('name')!r} → {entity.label()}" if match.method == "fuzzy" else moved
     return {
         "source_row": row.line,
         "year": row_year,
@@ -183,11 +194,72 @@ def _import_row(row: _Row, names: NameIndex, year, province, source_url):
         "entity_type": entity.type,
         "entity_name": row.get("name"),
         "province_code": entity.province_code,
-        "score": f"{score:.2f}",
-        "zone": zone or "",
-        "category": category or "",
+        "score": f"{score:.2f}" if score is not None else "",
+        "zone": labels["zone"] or "",
+        "category": labels["category"] or "",
         "source_url": row_source,
-    }, [], fuzzy
+        "opinion": labels["opinion"] or "",
+        "maladministrasi": labels["flag"] or "",
+        "service_quality": labels["service_quality"] or "",
+    }, problems, fuzzy
+
+
+#: Province cells that mean "national" (a ministry or an agency).
+NATIONAL_WORDS = ("nasional", "national", "pusat", "-")
+
+
+def _moved_province_match(names: NameIndex, name: str, province: str | None):
+    """An exact match outside the printed province (Sorong was in Papua Barat until the 2022 split)."""
+    if not province:
+        return None
+    try:
+        match = names.match(name)
+    except NameNotFound:
+        return None
+    return match if match.method in ("exact", "alias") else None
+
+
+def _labels(row: _Row, year: int | None, problem) -> dict:
+    """The published labels of one row, normalised (zone, category, opini level, flag, quality).
+
+    An opini printed in a year with categories A–E (2022–2024) is stored as its category; from 2025
+    it is stored as the opini level. "Tanpa Maladministrasi" is taken only from the print (opini
+    text or flag column), never from a score; in a flag year a row that does not print it is
+    `not_stated`.
+    """
+    out: dict = {"zone": None, "category": None, "opinion": None, "service_quality": None, "flag": None}
+    for column, parse in (("zone", parse_zone), ("category", parse_category),
+                          ("service_quality", parse_service_quality), ("flag", parse_flag)):
+        try:
+            out[column] = parse(row.get(column))
+        except ValueError as exc:
+            problem(column, str(exc))
+    try:
+        opini = parse_opini(row.get("opinion"))
+    except ValueError as exc:
+        problem("opinion", str(exc))
+        return out
+    band_set = grading.bands_for(year) if year is not None else None
+    if opini:
+        if opini.service_quality:
+            if out["service_quality"] and out["service_quality"] != opini.service_quality:
+                problem("opinion", f"opini {row.get('opinion')!r} does not go with kualitas pelayanan "
+                                   f"{out['service_quality']!r}")
+            out["service_quality"] = opini.service_quality
+        if opini.level and band_set is not None and band_set.has("category"):
+            category = grading.band_of_label(year, "opinion", opini.level).category
+            if out["category"] and out["category"] != category:
+                problem("opinion", f"opini {row.get('opinion')!r} does not go with kategori {out['category']}")
+            out["category"] = category
+        elif opini.level:
+            out["opinion"] = opini.level
+        if opini.tanpa_maladministrasi:
+            if out["flag"] not in (None, "tanpa_maladministrasi"):
+                problem("maladministrasi", f"{out['flag']!r} but the opini prints Tanpa Maladministrasi")
+            out["flag"] = "tanpa_maladministrasi"
+    if band_set is not None and band_set.flag and out["flag"] is None:
+        out["flag"] = "not_stated"
+    return out
 
 
 def write_rows(rows: list[dict], out: Path) -> None:

@@ -28,8 +28,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "year", "scope_code", "entity_type", "measure", "count", "percent", "source_url",
     ),
 }
-#: Columns a raw table may carry beyond COLUMNS (the importer records where each row came from).
-OPTIONAL_COLUMNS = ("source_row",)
+#: Columns a raw table may carry beyond COLUMNS: where the importer took each row from, and the
+#: published labels of the Opini instrument (2025–). A missing label column reads as blank cells.
+LABEL_COLUMNS = {"entity": ("opinion", "maladministrasi", "service_quality"), "unit": (), "aggregate": ()}
 _KEY_COLUMN = {"entity": "entity_code", "unit": "unit_code", "aggregate": "measure"}
 
 
@@ -87,7 +88,10 @@ def read_raw_table(path: Path | str) -> RawTable:
     if problems:
         raise DataError(problems)
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=str)
-    return RawTable(kind, path, label, frame[list(expected)])
+    for column in LABEL_COLUMNS[kind]:
+        if column not in frame:
+            frame[column] = ""
+    return RawTable(kind, path, label, frame[[*expected, *LABEL_COLUMNS[kind]]])
 
 
 def check_file(path: Path, expected: str) -> None:
@@ -134,7 +138,8 @@ def _header_problems(header: list[str], expected: tuple[str, ...], label: str) -
     missing = [c for c in expected if c not in header]
     if missing:
         problems.append(Problem(label, 1, "header", f"missing column {', '.join(map(repr, missing))}"))
-    unknown = [c for c in header if c not in expected and c not in OPTIONAL_COLUMNS]
+    allowed = (*expected, "source_row", *LABEL_COLUMNS[_kind_of(header, label)])
+    unknown = [c for c in header if c not in allowed]
     if unknown:
         problems.append(Problem(label, 1, "header", f"unknown column {', '.join(map(repr, unknown))}"))
     dupes = sorted({c for c in header if header.count(c) > 1})

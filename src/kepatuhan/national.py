@@ -1,4 +1,5 @@
-"""What is happening nationally: published counts, the green share, transitions, a panel model."""
+"""What is happening nationally: published counts, the green share, transitions, a panel model, and
+whether a year was a sample."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import grading
-from .trend import MIN_TREND_POINTS, TrendFit, _ols
+from .trend import MIN_TREND_POINTS, TrendFit, ols
 
 #: Fewest entities (each with ≥ 2 years) the panel model accepts.
 MIN_PANEL_ENTITIES = 10
@@ -44,29 +45,92 @@ def green_share(counts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def green_share_trend(counts: pd.DataFrame) -> TrendFit:
-    """OLS slope of the green share (percentage points a year) within the 2022–2024 scheme."""
+def green_share_trend(counts: pd.DataFrame, year: int | None = None) -> TrendFit:
+    """OLS slope of the green share (percentage points a year) within the scheme of `year`.
+
+    `year` defaults to the latest year with a share; no line is fitted across a change of scheme
+    (2021→2022, 2024→2025).
+    """
     share = green_share(counts).dropna()
-    scheme = grading.FIVE_CATEGORIES
-    share = share[share.index.isin(scheme.years)]
+    if year is None and share.empty:
+        return TrendFit(scheme="", n=0, years=(), reason="no zone counts")
+    scheme = grading.scheme_for(int(share.index.max()) if year is None else year)
+    share = share[share.index.isin(scheme.years) & ((share.index <= year) if year else True)]
     years = tuple(int(y) for y in share.index)
     if len(share) < MIN_TREND_POINTS:
-        return TrendFit(scheme=scheme.name, n=len(share), years=years, reason="not enough comparable years")
-    return _ols(scheme.name, years, share.index.to_numpy(dtype=float), (share["share"] * 100).to_numpy())
+        return TrendFit(scheme=scheme.name, n=len(share), years=years,
+                        reason=f"not enough comparable years within {scheme.name}")
+    return ols(scheme.name, years, share.index.to_numpy(dtype=float), (share["share"] * 100).to_numpy())
 
 
 def transitions(entities: pd.DataFrame, from_year: int, to_year: int) -> pd.DataFrame:
     """Crosstab of grade in `from_year` (rows) against `to_year` (columns), entities seen in both.
 
-    Categories within 2022–2024; zones when either year is 2021 or earlier.
+    Categories when both years share a scheme that has them (2022–2024); zones otherwise. Label-only
+    rows count: a published zone is a fact.
     """
-    by_category = grading.same_scheme(from_year, to_year) and from_year >= 2022
+    by_category = grading.same_scheme(from_year, to_year) and grading.bands_for(from_year).has("category")
     column = "category" if by_category else "zone"
     labels = list(grading.CATEGORIES if by_category else grading.ZONES)
     both = entities[entities["year"].isin([from_year, to_year])].pivot_table(
         index="entity_code", columns="year", values=column, aggfunc="first").dropna()
+    if not {from_year, to_year} <= set(both.columns):
+        both = pd.DataFrame({from_year: pd.Series(dtype=str), to_year: pd.Series(dtype=str)})
     table = pd.crosstab(both[from_year], both[to_year]).reindex(index=labels, columns=labels, fill_value=0)
     table.index.name, table.columns.name = str(from_year), str(to_year)
+    return table
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A year assessed on a sample of loci (2025), not a near-census: ranks are within the sample."""
+
+    year: int
+    n: int  # loci in the sample
+    by_type: dict  # entity type → loci sampled
+    mean: float | None  # published national mean score
+    source_url: str
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{n} {kind}" for kind, n in self.by_type.items())
+        mean = f"; national mean {self.mean:.2f}" if self.mean is not None else ""
+        return f"{self.year} is a sample of {self.n} loci ({parts}){mean}: ranks are within the sample"
+
+
+def sample(aggregates: pd.DataFrame, year: int) -> Sample | None:
+    """The published sample of `year` (measure `sampled`), or None when the year was a census."""
+    national = aggregates[(aggregates["scope_code"].fillna("") == "") & (aggregates["year"] == year)]
+    sampled = national[national["measure"] == "sampled"]
+    if sampled.empty:
+        return None
+    counts = sampled.set_index("entity_type")["count"].astype(int)
+    total = int(counts["all"]) if "all" in counts else int(counts.sum())
+    by_type = {kind: int(counts[kind]) for kind in ("kementerian", "lembaga", "provinsi", "kota", "kabupaten")
+               if kind in counts}
+    mean_rows = national[(national["measure"] == "mean_score") & (national["entity_type"] == "all")]
+    mean = float(mean_rows["percent"].iloc[0]) if len(mean_rows) else None
+    return Sample(int(year), total, by_type, mean, str(sampled["source_url"].iloc[0]))
+
+
+def zone_counts(entities: pd.DataFrame, year: int, province_code: str | None = None,
+                entity_types: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Entities with data per zone in one year, label-only rows included.
+
+    One row per zone (hijau, kuning, merah): `n` all entities with that zone, `scored` those with a
+    score, `label_only` those published without one, `share` of n among all zoned entities (0–1).
+    """
+    rows = entities[entities["year"] == year]
+    if province_code is not None:
+        rows = rows[rows["province_code"] == province_code]
+    if entity_types is not None:
+        rows = rows[rows["entity_type"].isin(entity_types)]
+    rows = rows[rows["zone"].isin(grading.ZONES)]
+    table = pd.DataFrame(index=pd.Index(grading.ZONES, name="zone"))
+    table["n"] = rows.groupby("zone").size().reindex(grading.ZONES, fill_value=0)
+    table["scored"] = rows[rows["score"].notna()].groupby("zone").size().reindex(grading.ZONES, fill_value=0)
+    table["label_only"] = table["n"] - table["scored"]
+    total = int(table["n"].sum())
+    table["share"] = table["n"] / total if total else float("nan")
     return table
 
 
@@ -81,9 +145,19 @@ class PanelResult:
     reason: str | None = None
 
 
-def panel_model(entities: pd.DataFrame, years: tuple[int, ...] = grading.FIVE_CATEGORIES.years) -> PanelResult:
-    """MixedLM of score on year with a random intercept per entity; refuses on too few entities."""
-    panel = entities[entities["year"].isin(years) & entities["entity_type"].isin(["provinsi", "kabupaten", "kota"])]
+def panel_years() -> tuple[int, ...]:
+    """The years of the latest scheme that spans two or more years (2022–2024 today)."""
+    return next(s.years for s in reversed(grading.default_schemes().schemes) if len(s.years) >= 2)
+
+
+def panel_model(entities: pd.DataFrame, years: tuple[int, ...] | None = None) -> PanelResult:
+    """MixedLM of score on year with a random intercept per entity; refuses on too few entities.
+
+    Fitted within one scheme (default: `panel_years()`); label-only rows are left out.
+    """
+    years = panel_years() if years is None else years
+    panel = entities[entities["year"].isin(years) & entities["entity_type"].isin(["provinsi", "kabupaten", "kota"])
+                     & entities["score"].notna()]
     counts = panel.groupby("entity_code")["year"].nunique()
     panel = panel[panel["entity_code"].isin(counts[counts >= 2].index)]
     n_entities = int(panel["entity_code"].nunique())

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
+#: An http(s) address, as every source_url must be.
+URL_PATTERN = r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$"
 # "93,07", "99, 23", "91.01", "51", "50.39%": one to three digits, an optional decimal comma or point
 # (spaces around it tolerated, as news pages print them), at most two decimals.
 _PUBLISHED_NUMBER = re.compile(r"^(\d{1,3})(?:\s*[.,]\s*(\d{1,2}))?\s*%?$", re.ASCII)  # 0-9 only, not ٩٣
@@ -74,3 +77,62 @@ def _clean_label(text: object) -> str:
     if text is None or (isinstance(text, float) and text != text):
         return ""
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+OPINION_LEVELS = ("Kualitas Tertinggi", "Kualitas Tinggi", "Kualitas Sedang", "Kualitas Rendah", "Kualitas Terendah")
+SERVICE_QUALITY = ("Sangat Baik", "Baik", "Cukup", "Kurang")
+FLAG_WORDS = {
+    "tanpa_maladministrasi": "tanpa_maladministrasi", "tanpa maladministrasi": "tanpa_maladministrasi",
+    "without_qualifier": "without_qualifier", "not_stated": "not_stated", "uncertain": "uncertain",
+}
+_OPINI_PREFIX = re.compile(r"^(?:(?:opini|ombudsman|ri|predikat|kategori|dengan|kualitas pelayanan)\s+)+")
+_TANPA = re.compile(r"\s*\btanpa\s+mal-?administrasi\b\s*")
+
+
+class Opini(NamedTuple):
+    """A printed opini, normalised: level, the separate flag as printed, service-quality word."""
+
+    level: str | None
+    tanpa_maladministrasi: bool
+    service_quality: str | None
+
+
+def parse_opini(text: object) -> Opini | None:
+    """ "Opini Kualitas Tertinggi Tanpa Maladministrasi", "kualitas sedang", "Sangat Baik" → Opini.
+
+    None for a blank cell; ValueError quoting the text for anything else.
+    """
+    cleaned = _clean_label(text)
+    if not cleaned:
+        return None
+    tanpa = bool(_TANPA.search(cleaned))
+    rest = _OPINI_PREFIX.sub("", _TANPA.sub(" ", cleaned).strip())
+    for quality in SERVICE_QUALITY:
+        if rest == quality.casefold():
+            return Opini(None, tanpa, quality)
+    for level in OPINION_LEVELS:
+        short = level.casefold().removeprefix("kualitas ")
+        if rest in (level.casefold(), short):
+            return Opini(level, tanpa, None)
+    raise ValueError(f"{str(text).strip()!r} is not an opini (Kualitas Tertinggi, Tinggi, Sedang, Rendah, "
+                     "Terendah, optionally Tanpa Maladministrasi)")
+
+
+def parse_service_quality(text: object) -> str | None:
+    cleaned = _clean_label(text)
+    if not cleaned:
+        return None
+    for quality in SERVICE_QUALITY:
+        if cleaned == quality.casefold():
+            return quality
+    raise ValueError(f"{str(text).strip()!r} is not a kualitas pelayanan ({', '.join(SERVICE_QUALITY)})")
+
+
+def parse_flag(text: object) -> str | None:
+    cleaned = _clean_label(text)
+    if not cleaned:
+        return None
+    if cleaned in FLAG_WORDS:
+        return FLAG_WORDS[cleaned]
+    raise ValueError(f"{str(text).strip()!r} is not a maladministrasi flag "
+                     "(tanpa_maladministrasi, without_qualifier, not_stated, uncertain)")

@@ -1,6 +1,9 @@
 """Choosing one value where sources disagree, by one stated rule, and listing every disagreement.
 
-The rule, applied in order until a single value is left:
+A printed score outranks a label printed without one (rule `scored`: the label-only source is listed
+as a conflict when its zone differs). Among scores, or among labels when no source printed a score
+(then the value is the zone, merah < kuning < hijau), the rule is applied in order until a single
+value is left:
 1. label   – drop values whose grading band contradicts a zone/category that any source published
              for the same (year, entity) in a year with known bands (Bali 2022: 54.01 beside "A");
 2. ombudsman – the value printed on the Ombudsman's own site (ombudsman.go.id);
@@ -17,7 +20,8 @@ import pandas as pd
 from . import grading
 
 OMBUDSMAN_HOST = "ombudsman.go.id"
-RULES = ("label", "ombudsman", "majority", "lowest")
+RULES = ("scored", "label", "ombudsman", "majority", "lowest")
+_ZONE_RANK = {zone: i for i, zone in enumerate(reversed(grading.ZONES))}  # merah 0 … hijau 2
 
 
 def is_ombudsman_source(url: str) -> bool:
@@ -64,29 +68,33 @@ def reconcile(
     chosen_rows, conflicts = [], []
     for key, group in rows.groupby(keys, sort=True, dropna=False):
         group = group.sort_values("source_url", kind="stable")
-        chosen, rule = choose(group, value, use_labels)
-        supporting = group[group[value] == chosen]
+        key = key if isinstance(key, tuple) else (key,)
+        labels = _label_ranks(group) if value == "score" else None
+        scored = group[group[value].notna()]
+        if len(scored):
+            chosen, rule = choose(scored, value, use_labels)
+            supporting = scored[scored[value] == chosen]
+        else:  # only labels were published: choose among their zones by the same rule
+            chosen, rule = choose(group.assign(_zone_rank=labels), "_zone_rank", False)
+            supporting = group[labels == chosen]
         row = supporting.iloc[0].copy()
-        for label in ("zone", "category"):
+        for label in ("zone", "category", "opinion", "service_quality", "maladministrasi"):
             if label in group:
                 published = supporting[label].dropna()
                 row[label] = published.iloc[0] if len(published) else None
         row["n_sources"] = group["source_url"].nunique()
         row["conflict_rule"] = rule
-        chosen_rows.append(row)
         if rule:
-            key = key if isinstance(key, tuple) else (key,)
-            values = sorted(group[value].unique())
-            conflicts.append({
-                **dict(zip(keys, key, strict=True)),
-                "values": " | ".join(_fmt(v) for v in values),
-                "chosen": _fmt(chosen),
-                "rule": rule,
-                "resolved": rule != "lowest",
-                "sources": " ".join(
-                    f"{_fmt(v)}={u}" for v, u in zip(group[value], group["source_url"], strict=True)
-                ),
-            })
+            shown = _shown(group, value, labels)
+            conflicts.append(_conflict(keys, key, group, value, shown, shown[supporting.index[0]], rule))
+        elif labels is not None and len(scored) and len(scored) < len(group):
+            zone = _zone_of_score(row, labels)
+            others = labels[group[value].isna() & labels.notna() & (labels != zone)]
+            if len(others):
+                shown = _shown(group, value, labels)
+                row["conflict_rule"] = "scored"
+                conflicts.append(_conflict(keys, key, group, value, shown, shown[supporting.index[0]], "scored"))
+        chosen_rows.append(row)
     if chosen_rows:
         resolved = pd.DataFrame(chosen_rows).reset_index(drop=True)
     else:
@@ -97,3 +105,42 @@ def reconcile(
 
 def _fmt(value) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def _label_ranks(group: pd.DataFrame) -> pd.Series:
+    """The published zone of each row as a rank (merah 0 … hijau 2), NaN where none is published."""
+    zones = [
+        z if isinstance(z, str) else grading.label_zone(int(y), *(v if isinstance(v, str) else None for v in labels))
+        for z, y, *labels in zip(group["zone"], group["year"], group["category"],
+                                 group.get("opinion", [None] * len(group)),
+                                 group.get("service_quality", [None] * len(group)), strict=True)
+    ]
+    return pd.Series([_ZONE_RANK.get(z, float("nan")) for z in zones], index=group.index, dtype=float)
+
+
+def _zone_of_score(row: pd.Series, labels: pd.Series) -> float:
+    zone = row["zone"] if isinstance(row["zone"], str) else grading.classify(row["score"], int(row["year"])).zone
+    return _ZONE_RANK[zone]
+
+
+def _shown(group: pd.DataFrame, value: str, labels: pd.Series | None) -> pd.Series:
+    """How each source's value is listed: its number, or 'zona X (no score)' for a label-only row."""
+    names = {rank: zone for zone, rank in _ZONE_RANK.items()}
+    return pd.Series([
+        _fmt(v) if v == v else f"zona {names[labels[i]]} (no score)"
+        for i, v in zip(group.index, group[value], strict=True)
+    ], index=group.index)
+
+
+def _conflict(keys, key, group: pd.DataFrame, value: str, shown: pd.Series, chosen: str, rule: str) -> dict:
+    order = sorted(group.index, key=lambda i: (group.at[i, value] != group.at[i, value],
+                                               group.at[i, value] if group.at[i, value] == group.at[i, value] else 0,
+                                               shown[i]))
+    return {
+        **dict(zip(keys, key, strict=True)),
+        "values": " | ".join(dict.fromkeys(shown[i] for i in order)),
+        "chosen": chosen,
+        "rule": rule,
+        "resolved": rule != "lowest",
+        "sources": " ".join(f"{shown[i]}={group.at[i, 'source_url']}" for i in group.index),
+    }

@@ -340,12 +340,19 @@ def conflicts_table(conflicts: pd.DataFrame, f: Formatter) -> HTML:
     return table(frame)
 
 
+def _scored(data: dataset.Dataset) -> dataset.Dataset:
+    """Until the report layer shows label-only rows (issue 9), it sees the scored rows only."""
+    from dataclasses import replace
+
+    return replace(data, entities=data.entities[data.entities["score"].notna()].reset_index(drop=True))
+
+
 def open_entity(entity: str, year: int, lang: str = "id", data_dir: str = "") -> EntityReport:
     """Check the parameters, load the data, resolve the entity: one sentence on any failure."""
     check_parameters(year, lang, data_dir)
     if not isinstance(entity, str):
         raise ReportError(f"entity must be a code or a name, got {entity!r}")
-    data = dataset.load(data_dir)
+    data = _scored(dataset.load(data_dir))
     try:
         code = data.names.match(entity).entity.code
     except NameNotFound as exc:
@@ -449,7 +456,7 @@ def open_province(province: str, year: int, lang: str = "id", data_dir: str = ""
     check_parameters(year, lang, data_dir)
     if not isinstance(province, str):
         raise ReportError(f"province must be a name or a code, got {province!r}")
-    data = dataset.load(data_dir)
+    data = _scored(dataset.load(data_dir))
     try:
         code = data.names.province_code(province)
     except NameNotFound as exc:
@@ -539,4 +546,4 @@ class NationalReport:
 
 def open_national(lang: str = "id", data_dir: str = "") -> NationalReport:
     check_parameters(2024, lang, data_dir)
-    return NationalReport(dataset.load(data_dir), lang)
+    return NationalReport(_scored(dataset.load(data_dir)), lang)

@@ -1,7 +1,8 @@
 """How one entity moved: its series, the change against the previous assessment, a fitted slope.
 
-A slope is fitted only within one grading scheme (2021→2022 is a methodology break) and only with
-at least MIN_TREND_POINTS years; otherwise the result says why there is no slope.
+A slope is fitted only within one grading scheme (2021→2022 and 2024→2025 are methodology breaks) and
+only with at least MIN_TREND_POINTS years; otherwise the result says why there is no slope. Rows
+without a published score (label-only) never enter a series, a change or a slope.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class TrendFit:
 
 def entity_series(entities: pd.DataFrame, code: str) -> pd.DataFrame:
     """Every assessed year of one entity, oldest first, with the change and break markers."""
-    rows = entities[entities["entity_code"] == code].sort_values("year").copy()
+    rows = entities[(entities["entity_code"] == code) & entities["score"].notna()].sort_values("year").copy()
     rows["scheme"] = [grading.scheme_for(y).name for y in rows["year"]]
     previous_scheme = rows["scheme"].shift()
     rows["previous_year"] = rows["year"].shift().astype("Int64")
@@ -65,10 +66,11 @@ def fit_trend(series: pd.DataFrame, year: int | None = None) -> TrendFit:
         return TrendFit(scheme=scheme, n=len(same), years=years,
                         reason=f"not enough comparable years ({len(same)} of {MIN_TREND_POINTS} needed "
                                f"within {scheme})")
-    return _ols(scheme, years, same["year"].astype(float).to_numpy(), same["score"].to_numpy())
+    return ols(scheme, years, same["year"].astype(float).to_numpy(), same["score"].to_numpy())
 
 
-def _ols(scheme, years, x, y) -> TrendFit:
+def ols(scheme: str, years: tuple[int, ...], x, y) -> TrendFit:
+    """OLS slope of y on x with its 95% CI (statsmodels), labelled with the scheme it stays within."""
     import numpy as np
     from statsmodels.regression.linear_model import OLS
 

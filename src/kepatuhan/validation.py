@@ -14,8 +14,8 @@ import pandera.pandas as pa
 
 from . import grading
 from .errors import Problem
-from .io import COLUMNS, RawTable
-from .parsing import parse_canonical_score
+from .io import COLUMNS, LABEL_COLUMNS, RawTable
+from .parsing import URL_PATTERN, parse_canonical_score, parse_flag
 
 UNIT_TYPES = (
     "dpmptsp", "dukcapil", "dinkes", "disdik", "dinsos", "puskesmas", "polres", "kantor_pertanahan",
@@ -25,9 +25,11 @@ AGGREGATE_TYPES = (
     "all", "kementerian", "lembaga", "provinsi", "kota", "kabupaten", "pemda", "kabkota",
     *UNIT_TYPES,
 )
-MEASURES = ("assessed", *grading.ZONES, *grading.CATEGORIES)
+#: `sampled` counts the loci of a sample (2025) where `assessed` counts a near-census; `mean_score`
+#: carries a published mean score in `percent` over `count` loci.
+MEASURES = ("assessed", "sampled", "mean_score", *grading.ZONES, *grading.CATEGORIES)
 UNIT_PARENTS = {"polres": "polri", "kantor_pertanahan": "kementerian-atr-bpn"}
-_URL = r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$"
+_URL = URL_PATTERN
 _URL_ERROR = "must be an http(s) address (source_url)"
 
 
@@ -36,6 +38,7 @@ def _text(values, error, nullable=False):
 
 
 _SCORE = pa.Column(float, pa.Check.in_range(0, 100, error="must be between 0 and 100"))
+_OPTIONAL_SCORE = pa.Column(float, pa.Check.in_range(0, 100, error="must be between 0 and 100"), nullable=True)
 _ZONE = _text(grading.ZONES, "must be hijau, kuning, merah or blank", nullable=True)
 _CATEGORY = _text(grading.CATEGORIES, "must be one of A–E or blank", nullable=True)
 _SOURCE = pa.Column(str, pa.Check.str_matches(_URL, error=_URL_ERROR))
@@ -52,7 +55,7 @@ SCHEMAS = {
         ),
         "entity_name": _NONEMPTY,
         "province_code": pa.Column(str, nullable=True),
-        "score": _SCORE, "zone": _ZONE, "category": _CATEGORY, "source_url": _SOURCE,
+        "score": _OPTIONAL_SCORE, "zone": _ZONE, "category": _CATEGORY, "source_url": _SOURCE,
     }),
     "unit": pa.DataFrameSchema({
         "year": _YEAR,
@@ -105,35 +108,47 @@ def _optional_score(text: str) -> float | None:
     return parse_canonical_score(text) if text else None
 
 
+#: Columns that may be blank: a percent, and an entity's score when a label is published instead.
+_MAY_BE_BLANK = {"aggregate": ("percent",), "entity": ("score",), "unit": ()}
+
+
 def _convert(table: RawTable, problems: list[Problem]) -> pd.DataFrame:
     raw = table.frame
     typed = raw.copy()
+    failed: set[int] = set()
     for column in COLUMNS[table.kind]:
         if column in _PARSED:
             parse, dtype = _PARSED[column]
-            required = column != "percent"
-            values = [_cell(table, line, column, v, parse, problems) if v or required else None
+            optional = column in _MAY_BE_BLANK[table.kind]
+            values = [_cell(table, line, column, v, parse, problems, failed) if v or not optional else None
                       for line, v in raw[column].items()]
             typed[column] = pd.Series(values, index=raw.index, dtype=object).astype(dtype)
         elif column in _OPTIONAL_TEXT:
             typed[column] = pd.Series([v or None for v in raw[column]], index=raw.index, dtype=object)
-    # Rows whose numbers did not parse are already reported; keep them out of the value checks.
-    for column in ("year", "score", "count"):
-        if column in typed:
-            typed = typed[typed[column].notna()]
+    for column in LABEL_COLUMNS[table.kind]:
+        typed[column] = pd.Series([v or None for v in raw[column]], index=raw.index, dtype=object)
+    if "maladministrasi" in typed:
+        typed["maladministrasi"] = [
+            _cell(table, line, "maladministrasi", v, parse_flag, problems, failed) if v else None
+            for line, v in typed["maladministrasi"].items()
+        ]
+    # Rows whose cells did not parse are already reported; keep them out of the value checks.
+    typed = typed[~typed.index.isin(failed)]
     if "year" in typed:
         typed["year"] = typed["year"].astype(int)
     return typed
 
 
-def _cell(table, line, column, value, parse, problems):
+def _cell(table, line, column, value, parse, problems, failed):
     if value == "":
         problems.append(Problem(table.label, line, column, "must not be blank"))
+        failed.add(line)
         return None
     try:
         return parse(value)
     except ValueError as exc:
         problems.append(Problem(table.label, line, column, str(exc)))
+        failed.add(line)
         return None
 
 
@@ -203,7 +218,7 @@ def _cross_checks(table: RawTable, typed: pd.DataFrame, regions: pd.DataFrame) -
         else:
             if _present(row["scope_code"]):
                 need(line, "scope_code", row["scope_code"], ("provinsi",), what="province code")
-        if table.kind in ("entity", "unit") and row.get("score") == row.get("score"):
+        if table.kind in ("entity", "unit"):
             problems += _label_checks(label, line, row)
     problems += _duplicates(table)
     return problems
@@ -223,14 +238,47 @@ def _province_check(problems, label, line, row, region, need):
 
 def _label_checks(label, line, row) -> list[Problem]:
     year, score = row["year"], row["score"]
-    zone = row["zone"] if _present(row["zone"]) else None
-    category = row["category"] if _present(row["category"]) else None
-    if not 0 <= score <= 100:
+    score = None if score != score else score
+    labels = {c: row[c] if _present(row.get(c)) else None
+              for c in ("zone", "category", "opinion", "service_quality")}
+    flag = row.get("maladministrasi") if _present(row.get("maladministrasi")) else None
+    if score is not None and not 0 <= score <= 100:
         return []  # already reported by the schema
-    if zone not in (None, *grading.ZONES) or category not in (None, *grading.CATEGORIES):
+    if labels["zone"] not in (None, *grading.ZONES) or labels["category"] not in (None, *grading.CATEGORIES):
         return []  # vocabulary already reported by the schema
-    return [Problem(label, line, column, message)
-            for column, message in grading.label_problems(score, year, zone, category)]
+    if score is None and not any(labels.values()):
+        return [Problem(label, line, "score", "blank, and no zone, category or opini is published")]
+    return [Problem(label, line, issue.column, issue.message, issue.warning)
+            for issue in grading.label_problems(score, year, *labels.values(), flag=flag)]
+
+
+def order_problems(entities: pd.DataFrame) -> list[Problem]:
+    """Published zones that contradict each other in order, within one year and entity type.
+
+    A lower score with a better published zone than a higher score cannot both be right, whatever
+    the bands were; one line per row with the lower score, naming the first higher score it beats.
+    """
+    rank = {zone: i for i, zone in enumerate(reversed(grading.ZONES))}  # merah 0 … hijau 2
+    problems = []
+    rows = entities[entities["score"].notna()].copy()
+    rows["published"] = [
+        z if _present(z) else grading.label_zone(y, c if _present(c) else None, o if _present(o) else None)
+        for z, c, o, y in zip(rows["zone"], rows["category"], rows.get("opinion", pd.Series(None, index=rows.index)),
+                              rows["year"], strict=True)
+    ]
+    rows = rows[rows["published"].isin(grading.ZONES)]  # an unknown zone is reported by the schema
+    for (year, kind), group in rows.groupby(["year", "entity_type"], sort=True):
+        group = group.sort_values("score", kind="stable")
+        for low in group.itertuples(index=False):
+            beaten = group[(group["score"] > low.score)
+                           & (group["published"].map(rank) < rank[low.published])]
+            if len(beaten):
+                high = beaten.iloc[0]
+                problems.append(Problem(
+                    low.file, int(low.line), "zone",
+                    f"published zona {low.published} at {low.score:.2f} ranks above zona {high['published']} "
+                    f"at {high['score']:.2f} ({high['file']}:{high['line']}) among {year} {kind}"))
+    return problems
 
 
 def _present(value) -> bool:
