@@ -255,6 +255,20 @@ def test_the_same_rows_in_two_files_are_refused(capsys, tmp_path):
     assert status == 2 and f"{tmp_path / 'b.csv'}:2: the same row as {tmp_path / 'a.csv'}:3" in err
 
 
+@pytest.mark.parametrize("name, message", [
+    ("=HYPERLINK(1)", "entity_name: '=HYPERLINK(1)' starts with '='"),
+    ("Kabupaten\tRejang\x0bLebong", "entity_name: 'Kabupaten\\tRejang\\x0bLebong' holds a control character"),
+])
+def test_a_raw_file_name_that_would_mislead_is_refused(capsys, tmp_path, name, message):
+    lines = (paths.raw_dir() / paths.RAW_FILES["entity"]).read_text().splitlines()
+    header, row = lines[0].split(","), lines[1].split(",")
+    row[header.index("entity_name")] = name
+    bad = tmp_path / "entities.csv"
+    bad.write_text(",".join(header) + "\n" + ",".join(row) + "\n")
+    status, out, err = _run(capsys, "validate", bad)
+    assert status == 2 and f"entities.csv:2: {message}" in err
+
+
 # -- 15: batch fuzzy matching ---------------------------------------------------------------------
 
 def test_twenty_thousand_unmatched_names_import_in_seconds(capsys, tmp_path):

@@ -8,6 +8,7 @@ rows or at the region list (codes exist, types agree, duplicates, label against 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 import pandera.pandas as pa
@@ -100,7 +101,7 @@ def validate_table(table: RawTable, regions: pd.DataFrame) -> tuple[pd.DataFrame
                 message = f"{case.failure_case!r} {case.check}"
             problems.append(Problem(table.label, int(case.index), case.column, message))
     problems += _cross_checks(table, typed, regions)
-    problems += unit_code_problems(table)
+    problems += unit_code_problems(table) + name_problems(table)
     return typed, problems
 
 
@@ -336,4 +337,22 @@ def repeated_across_files(tables: dict[str, list[pd.DataFrame]]) -> list[Problem
                 seen = first.setdefault(values, (label, int(line)))
                 if seen[0] != label:
                     problems.append(Problem(label, int(line), "", f"the same row as {seen[0]}:{seen[1]}"))
+    return problems
+
+
+def name_problems(table: RawTable) -> list[Problem]:
+    """Names go into CSV downloads and pages: none may start like a spreadsheet formula or hide a control
+    character (a line break, a NUL)."""
+    from .guards import FORMULA_SIGNS
+
+    column = {"entity": "entity_name", "unit": "unit_name"}.get(table.kind)
+    if column is None:
+        return []
+    problems = []
+    for line, name in table.frame[column].items():
+        if name.startswith(FORMULA_SIGNS):
+            problems.append(Problem(table.label, int(line), column, f"{name!r} starts with {name[0]!r}, which a "
+                                    "spreadsheet runs as a formula; remove the sign"))
+        elif any(unicodedata.category(c) == "Cc" for c in name):
+            problems.append(Problem(table.label, int(line), column, f"{name!r} holds a control character"))
     return problems
