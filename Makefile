@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell (cat pyproject.toml; $(PYTHON) --version 2>&1) | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data reports notebooks chromium test lint lab bench clean
+.PHONY: help setup data reports notebooks chromium test lint lab bench clean geometry
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +53,9 @@ lab: $(STAMP) ## Start JupyterLab with the project installed
 
 bench: $(STAMP) ## Benchmark report building: hand loop vs build, no-op rebuild, floor, scaling
 	@$(BIN)/python -m kepatuhan.bench
+
+geometry: $(STAMP) ## Rebuild data/reference/boundaries/ from ../shared/reference/wilayah-boundaries
+	@$(BIN)/kepatuhan geometry
 
 clean: ## Remove built reports and processed tables (raw data is never touched)
 	@rm -rf reports/*.html reports/entity reports/province reports/national reports/.build data/processed/*.csv data/processed/*.json

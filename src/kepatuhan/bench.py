@@ -4,6 +4,8 @@
 `kepatuhan build` with all cores, on the same K entity reports; (c) a no-op rebuild of every report
 of the shipped data; (d) the floor: a bare kernel start plus the notebook's imports. Scaling compares
 the per-report cost on SYNTHETIC national panels of 50 and 600 entities, made in a temporary folder.
+(m) maps: what a province report's map adds per report, beside the province report without it.
+`python -m kepatuhan.bench --maps` runs (m) alone.
 """
 
 from __future__ import annotations
@@ -94,8 +96,53 @@ def per_report_cost(data_dir: Path, out: Path, workers: int) -> float:
     return wall * workers / len(tasks)
 
 
-def main() -> int:
+#: What a worker that already imports the report's stack (pandas, matplotlib via plots) pays for maps.
+MAP_LOAD_CODE = ("import time; import pandas; from kepatuhan import dataset, plots; t = time.perf_counter(); "
+                 "from kepatuhan import geometry, maps; "
+                 "geometry.load('kabkota'); geometry.load('provinsi'); print(time.perf_counter() - t)")
+
+
+def map_cost(data: dataset.Dataset, out: Path, workers: int) -> float:
+    """(m): province reports built without a map, beside the map each would add (drawing + PNG).
+
+    The map is timed in this process after one warm-up, as a build worker pays it: boundaries are
+    loaded once per worker (timed apart, in a fresh interpreter), then every report draws its map.
+    """
+    from . import maps, plots
+
+    tasks = build.plan(data, only="province")[:K]
+    wall = _timed(lambda: build.run(tasks, out, data, workers=workers, force=True, progress=False))
+    without = wall * workers / len(tasks)
+    once = statistics.median(float(subprocess.run([sys.executable, "-c", MAP_LOAD_CODE], check=True,
+                                                  capture_output=True, text=True).stdout) for _ in range(3))
+    entities = data.entities
+    maps.province_map(entities, "17", 2024)  # warm-up: the worker's first map
+    draws = [_timed(lambda t=t: plots.to_png(maps.province_map(entities, t.parameters["province"],
+                                                               int(t.parameters["year"]))[0]))
+             for t in tasks]
+    every = [_timed(lambda code=code: plots.to_png(maps.province_map(entities, code, 2024)[0]))
+             for code in sorted(data.regions.loc[data.regions["type"] == "provinsi", "code"])]
+    locator = statistics.mean(_timed(lambda c=c: plots.to_png(maps.locator_map(entities, c, 2024)[0]))
+                              for c in ("17.02", "35.07", "91.03", "12"))
+    national = _timed(lambda: plots.to_png(maps.national_map(entities, 2024)[0]))
+    added = statistics.mean(draws)
+    print(f"(m) maps: maps import + boundaries load once per worker {once:.2f} s; province map + PNG "
+          f"{added:.3f} s per report on these {len(tasks)} reports (all 38 provinces: mean "
+          f"{statistics.mean(every):.3f}, max {max(every):.3f}); locator map {locator:.3f} s; "
+          f"national map {national:.3f} s", flush=True)
+    print(f"    province report: {without:.2f} worker-s without its map, {without + added:.2f} with it "
+          f"(+{added:.3f} worker-s, {added / without * 100:.0f}%; target ≤ 0.15)", flush=True)
+    return added
+
+
+def main(argv: list[str] | None = None) -> int:
     workers = os.cpu_count() or 1
+    if "--maps" in (sys.argv[1:] if argv is None else argv):
+        dataset.process()
+        with tempfile.TemporaryDirectory(prefix="kepatuhan-bench-") as tmp:
+            added = map_cost(dataset.load(), Path(tmp) / "maps", workers)
+        print(f"map_added_worker_s_per_province_report: {added:.3f}")
+        return 0
     dataset.process()
     data = dataset.load()
     every = build.plan(data)
@@ -120,10 +167,12 @@ def main() -> int:
         large = per_report_cost(synthetic_panel(tmp / "synthetic-600", 600), tmp / "s600", workers)
         print(f"scaling (SYNTHETIC panels): {small:.2f} worker-s per report with 50 entities, "
               f"{large:.2f} with 600", flush=True)
+        added = map_cost(data, tmp / "maps", workers)
     print(f"speedup_vs_hand_loop: {hand / ours:.2f}")
     print(f"per_report_vs_floor: {ours * workers / K / floor:.2f}")
     print(f"noop_rebuild_seconds: {noop:.2f} ({len(every)} reports)")
     print(f"scaling_600_vs_50: {large / small:.2f}")
+    print(f"map_added_worker_s_per_province_report: {added:.3f}")
     return 0
 
 

@@ -96,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     process.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     process.add_argument("--data", type=Path, help="data folder (default: data)")
     process.set_defaults(handler=cmd_process)
+
+    geometry = commands.add_parser("geometry", help="convert the boundary SQL into data/reference/boundaries/")
+    geometry.add_argument("--source", type=Path, help="wilayah_boundaries folder with kab/ and prov/ "
+                          "(default: ../shared/reference/wilayah-boundaries)")
+    geometry.add_argument("--data", type=Path, help="data folder (default: data)")
+    geometry.set_defaults(handler=cmd_geometry)
     return parser
 
 
@@ -291,6 +297,19 @@ def cmd_process(args) -> int:
     rebuilt, folder = process(args.data, force=args.force)
     state = "rebuilt" if rebuilt else "up to date"
     print(f"{display_path(folder)}: {state}")
+    return 0
+
+
+def cmd_geometry(args) -> int:
+    from .geometry import convert
+    from .io import display_path
+
+    try:
+        written = convert(args.source, args.data)
+    except ModuleNotFoundError as exc:
+        raise DataError([Problem("geometry", None, "", f"needs {exc.name}: pip install -e '.[geo]'")]) from None
+    for level, path in written.items():
+        print(f"{display_path(path)}: {level}, {path.stat().st_size / 1e6:.2f} MB")
     return 0
 
 

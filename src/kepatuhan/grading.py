@@ -185,6 +185,9 @@ def __getattr__(name: str):
     if name == "ZONE_OF_CATEGORY":
         return {b.category: b.zone for s in default_schemes().schemes for bs in s.band_sets for b in bs.bands
                 if b.category}
+    if name == "OPINIONS":
+        return {b.category: b.opinion for s in default_schemes().schemes for bs in s.band_sets for b in bs.bands
+                if b.category and b.opinion}
     raise AttributeError(name)
 
 

@@ -1,0 +1,449 @@
+"""Maps of published zones, categories and opini levels, for the national, province and entity reports.
+
+Colours come from the published labels (zone, category, opini level), never from scores, so a row
+with a label and no score is drawn, and a region without a published result is hatched light grey
+and counted as such in the legend and the alt text. Boundaries: `geometry.load` (once per process).
+Each public function returns `(Figure, alt_text)`; the words are a small id/en table below.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import PathCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+
+from . import geometry, grading  # noqa: E402
+from .plots import CATEGORY_COLORS, HIGHLIGHT, RC, ZONE_COLORS  # noqa: E402
+
+NO_DATA_FACE = "#f2f2f2"
+NO_DATA_HATCH = "////"
+NO_DATA_EDGE = "#b0b0b0"  # colour of the hatch lines
+CONTEXT_FACE = "#ffffff"  # land outside the province shown
+SEA = "#eaf1f6"
+OUTLINE = "#424242"
+#: Label kinds in legend order, each label with its colour: opini levels share the category colours.
+CLASSES: dict[str, dict[str, str]] = {
+    "zone": dict(ZONE_COLORS),
+    "category": dict(CATEGORY_COLORS),
+    "opinion": {grading.OPINIONS[c]: CATEGORY_COLORS[c] for c in grading.CATEGORIES},
+}
+WORDS = {
+    "id": {
+        "no_data": "tanpa hasil terbit", "kabkota": "kab/kota", "provinsi": "provinsi",
+        "zone": "zona", "category": "kategori", "opinion": "opini",
+        "national": "Peta Indonesia, {year}: {n} {unit}; {with_data} punya hasil terbit{detail}; "
+                    "{without} {no_data} (diarsir abu-abu).{outlines}",
+        "outlines": " Garis tebal: batas provinsi.",
+        "province": "Peta kab/kota di {province}, {year}: {with_data} dari {n} kab/kota punya hasil terbit"
+                    "{detail}; {without} {no_data} (diarsir abu-abu){names}.",
+        "locator": "Peta lokasi {name} di {province}, {year}: {own}. Kab/kota di {province}: {with_data} dari {n} "
+                   "punya hasil terbit{detail}; {without} {no_data} (diarsir abu-abu). Peta kecil: letak {province} "
+                   "di Indonesia.",
+        "own_none": "tanpa hasil terbit",
+        "credit": "Batas wilayah: wilayah_boundaries, © 2024 Cahya DSN (MIT)",
+    },
+    "en": {
+        "no_data": "no published result", "kabkota": "kab/kota", "provinsi": "provinces",
+        "zone": "zone", "category": "category", "opinion": "opini",
+        "national": "Map of Indonesia, {year}: {n} {unit}; {with_data} have a published result{detail}; "
+                    "{without} {no_data} (hatched grey).{outlines}",
+        "outlines": " Thick lines: province borders.",
+        "province": "Map of the kab/kota of {province}, {year}: {with_data} of {n} kab/kota have a published "
+                    "result{detail}; {without} {no_data} (hatched grey){names}.",
+        "locator": "Locator map of {name} in {province}, {year}: {own}. Kab/kota of {province}: {with_data} of {n} "
+                   "have a published result{detail}; {without} {no_data} (hatched grey). Inset: where {province} "
+                   "lies in Indonesia.",
+        "own_none": "no published result",
+        "credit": "Boundaries: wilayah_boundaries, © 2024 Cahya DSN (MIT)",
+    },
+}
+INDONESIA = (94.8, 141.2, -11.2, 6.2)  # lon/lat extent of the national map
+
+
+def label_kind(year: int) -> str:
+    """What a year's results are coloured by: opini level from 2025, category 2022–2024, zone before."""
+    if year >= 2025:
+        return "opinion"
+    try:
+        scheme = grading.scheme_for(year)
+    except ValueError:
+        return "zone"
+    return "category" if any(band.category for band in scheme.bands) else "zone"
+
+
+def results(entities: pd.DataFrame, year: int, codes: list[str], by: str | None = None) -> tuple[dict, str]:
+    """The published label of each code in `year` (None: no published result) and the kind used.
+
+    With `by=None` the kind is `label_kind(year)`, or the zone when some row of the year has a zone but
+    not the finer label, so that no region with a published result is shown as "no data".
+    """
+    rows = entities[(entities["year"] == year) & entities["entity_code"].isin(codes)]
+    rows = rows.drop_duplicates("entity_code", keep="last").set_index("entity_code")
+    kinds = [by] if by else list(dict.fromkeys([label_kind(year), "zone"]))
+    tried = []
+    for kind in kinds:
+        labels = {code: _label(rows.loc[code], kind) if code in rows.index else None for code in codes}
+        tried.append((sum(v is not None for v in labels.values()), -len(tried), kind, labels))
+    labelled = {code for _, _, _, labels in tried for code, v in labels.items() if v is not None}
+    for n, _, kind, labels in tried:
+        if n == len(labelled):
+            return labels, kind
+    _, _, kind, labels = max(tried)  # a mix no single kind covers: the kind that shows the most
+    return labels, kind
+
+
+def _label(row: pd.Series, kind: str) -> str | None:
+    """The row's label of that kind, from the labels it carries (an opini level may sit in category)."""
+    value = row.get(kind)
+    if kind == "opinion" and not _present(value):
+        value = grading.OPINIONS.get(str(row.get("category")), row.get("category"))
+    if not _present(value):
+        return None
+    value = str(value).strip()
+    if value not in CLASSES[kind]:
+        raise ValueError(f"{row.name}: unknown {kind} label {value!r}")
+    return value
+
+
+def _present(value) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def counts(labels: dict[str, str | None], kind: str) -> dict[str | None, int]:
+    """Regions per label in legend order, None (no published result) last; every region counted once."""
+    out: dict[str | None, int] = {label: 0 for label in CLASSES[kind]}
+    out[None] = 0
+    for label in labels.values():
+        out[label] += 1
+    return out
+
+
+# -- public maps -------------------------------------------------------------------------------------------
+
+def national_map(entities: pd.DataFrame, year: int, level: str = "kabkota", lang: str = "id",
+                 by: str | None = None, title: str | None = None, data_dir=None) -> tuple[Figure, str]:
+    """Every kab/kota (level="kabkota") or province (level="provinsi") coloured by its published label."""
+    shapes = geometry.load(level, data_dir)
+    codes = sorted(shapes)
+    labels, kind = results(entities, year, codes, by)
+    fig = _figure(7.0, 3.2)
+    ax = fig.add_axes((0.0, 0.12, 1.0, 0.88 if title is None else 0.82))
+    _frame(ax, INDONESIA)
+    _fill(ax, level, data_dir, codes, labels, kind, linewidth=0.15)
+    provinces = geometry.load("provinsi", data_dir)
+    _outline(ax, "provinsi", data_dir, sorted(provinces), OUTLINE, 0.35)
+    _legend(fig, labels, kind, lang, (0.5, 0.025), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _credit(fig, lang)
+    if title:
+        ax.set_title(title, fontsize=10)
+    words = WORDS[lang]
+    n, with_data = len(codes), sum(v is not None for v in labels.values())
+    alt = words["national"].format(
+        year=year, n=n, unit=words[level], with_data=with_data, without=n - with_data, no_data=words["no_data"],
+        detail=_detail(labels, kind, lang), outlines=words["outlines"] if level == "kabkota" else "")
+    return fig, alt
+
+
+def province_map(entities: pd.DataFrame, province_code: str, year: int, lang: str = "id",
+                 by: str | None = None, title: str | None = None, data_dir=None) -> tuple[Figure, str]:
+    """The province's kab/kota coloured and labelled with their names (placed so that none overlap)."""
+    shapes = geometry.load("kabkota", data_dir)
+    codes = sorted(c for c, s in shapes.items() if s.province_code == province_code)
+    if not codes:
+        raise ValueError(f"no kab/kota geometry for province {province_code!r}")
+    province = geometry.load("provinsi", data_dir)[province_code]
+    labels, kind = results(entities, year, codes, by)
+    bounds = _bounds([shapes[c] for c in codes])
+    top = 0.93 if title else 1.0
+    fig = _figure(7.0, _height(bounds, 7.0, top - 0.1))
+    ax = fig.add_axes((0.0, 0.1, 1.0, top - 0.1))
+    _frame(ax, _extent(bounds, fig, ax))
+    _context(ax, data_dir, province_code)
+    _fill(ax, "kabkota", data_dir, codes, labels, kind, linewidth=0.6)
+    _outline(ax, "provinsi", data_dir, [province_code], OUTLINE, 0.9)
+    _legend(fig, labels, kind, lang, (0.5, 0.025), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _credit(fig, lang)
+    if title:
+        ax.set_title(title, fontsize=10)
+    place_labels(ax, [shapes[c] for c in codes])
+    words = WORDS[lang]
+    missing = [short_name(shapes[c]) for c in codes if labels[c] is None]
+    with_data = len(codes) - len(missing)
+    names = f": {', '.join(missing)}" if 0 < len(missing) <= 12 else ""
+    alt = words["province"].format(
+        province=province.name, year=year, n=len(codes), with_data=with_data, without=len(missing),
+        no_data=words["no_data"], detail=_detail(labels, kind, lang), names=names)
+    return fig, alt
+
+
+def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
+                by: str | None = None, data_dir=None) -> tuple[Figure, str]:
+    """A small map: the entity's province with the entity outlined, an inset placing it in Indonesia.
+
+    `code` is a kab/kota code ("17.02") or a province code ("17"); raises ValueError for other codes
+    (K/L have no map: check `has_map(code)` first).
+    """
+    regencies = geometry.load("kabkota", data_dir)
+    provinces = geometry.load("provinsi", data_dir)
+    if code in regencies:
+        province_code, focus = regencies[code].province_code, regencies[code]
+    elif code in provinces:
+        province_code, focus = code, provinces[code]
+    else:
+        raise ValueError(f"no geometry for {code!r}: only provinces and kab/kota have a map")
+    codes = sorted(c for c, s in regencies.items() if s.province_code == province_code)
+    labels, kind = results(entities, year, codes, by)
+    own_labels, own_kind = results(entities, year, [code], by or kind)
+    fig = _figure(6.0, 3.0)
+    ax = fig.add_axes((0.0, 0.14, 0.64, 0.86))
+    _frame(ax, _extent(_bounds([regencies[c] for c in codes]), fig, ax))
+    _context(ax, data_dir, province_code)
+    others = [c for c in codes if c != code]
+    _fill(ax, "kabkota", data_dir, others, labels, kind, linewidth=0.4, alpha=0.45 if code in regencies else 1.0)
+    if code in regencies:
+        _fill(ax, "kabkota", data_dir, [code], labels, kind, linewidth=0.4)
+    level = "kabkota" if code in regencies else "provinsi"
+    _outline(ax, level, data_dir, [code], "white", 3.2)
+    _outline(ax, level, data_dir, [code], "black", 1.4)
+    ax.annotate(short_name(focus), (focus.label[0], focus.bounds[3]), xytext=(0, 4), textcoords="offset points",
+                fontsize=8, ha="center", va="bottom", fontweight="bold",
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+    inset = fig.add_axes((0.66, 0.30, 0.34, 0.55))
+    _frame(inset, INDONESIA)
+    _outline(inset, "provinsi", data_dir, sorted(provinces), "#9e9e9e", 0.2, face="#eeeeee")
+    _outline(inset, "provinsi", data_dir, [province_code], HIGHLIGHT, 0.6, face=HIGHLIGHT)
+    _legend(fig, labels, kind, lang, (0.32, 0.0), "lower center", ncols=3, fontsize=7)
+    _credit(fig, lang)
+    words = WORDS[lang]
+    own = own_labels[code]
+    own_text = f"{words[own_kind]} {own}" if own else words["own_none"]
+    n, with_data = len(codes), sum(v is not None for v in labels.values())
+    alt = words["locator"].format(
+        name=focus.name if code in regencies else f"Provinsi {focus.name}", province=provinces[province_code].name,
+        year=year, own=own_text, n=n, with_data=with_data, without=n - with_data, no_data=words["no_data"],
+        detail=_detail(labels, kind, lang))
+    return fig, alt
+
+
+def has_map(code: str, data_dir=None) -> bool:
+    """True for the codes of provinces and kab/kota (K/L have none)."""
+    return code in geometry.load("kabkota", data_dir) or code in geometry.load("provinsi", data_dir)
+
+
+def short_name(shape: geometry.Shape) -> str:
+    """A kabupaten goes by its name alone, a kota keeps "Kota" (Kabupaten Bima vs Kota Bima); Jakarta's
+    administrative kota and kabupaten go by their names (no autonomous namesake exists)."""
+    for prefix in ("Kabupaten Administrasi ", "Kota Administrasi ", "Kabupaten "):
+        if shape.name.startswith(prefix):
+            return shape.name.removeprefix(prefix)
+    return shape.name
+
+
+# -- drawing -----------------------------------------------------------------------------------------------
+
+def _figure(width: float, height: float) -> Figure:
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _frame(ax, extent: tuple[float, float, float, float]) -> None:
+    x0, x1, y0, y1 = extent
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(_aspect((y0 + y1) / 2), adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_facecolor(SEA)
+
+
+def _aspect(lat: float) -> float:
+    """Plate carrée stretched so that a km is as long north–south as east–west at that latitude."""
+    return 1.0 / math.cos(math.radians(lat))
+
+
+def _aspect_point(point: tuple[float, float]) -> tuple[float, float]:
+    return float(point[0]), float(point[1])
+
+
+def _bounds(shapes: list, share: float = 0.01) -> tuple[float, float, float, float]:
+    """Bounds of the land that matters: each region's largest part and every part of at least `share`
+    of the whole, so that one far islet does not shrink the map (it may fall outside the frame)."""
+    parts = [(polygon[0], _ring_area(polygon[0])) for s in shapes for polygon in s.polygons]
+    total = sum(area for _, area in parts)
+    largest = [max(s.polygons, key=lambda p: _ring_area(p[0]))[0] for s in shapes]
+    rings = largest + [ring for ring, area in parts if area >= share * total]
+    points = np.concatenate(rings)
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def _height(bounds: tuple, width: float, share: float, lo: float = 3.2, hi: float = 7.5) -> float:
+    """Figure height that gives the map its own shape, within limits a report page can hold."""
+    x0, y0, x1, y1 = bounds
+    ratio = (x1 - x0) / ((y1 - y0) * _aspect((y0 + y1) / 2))
+    return round(min(hi, max(lo, width / ratio / share)), 2)
+
+
+def _extent(bounds: tuple, fig: Figure, ax, pad: float = 0.06) -> tuple[float, float, float, float]:
+    """The bounds padded and widened to the axes' shape, so the map fills its box exactly."""
+    x0, y0, x1, y1 = bounds
+    dx, dy = (x1 - x0) * (1 + 2 * pad), (y1 - y0) * (1 + 2 * pad)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    box = ax.get_position()
+    box_ratio = (box.width * fig.get_figwidth()) / (box.height * fig.get_figheight())
+    k = _aspect(cy)
+    if dx / (dy * k) < box_ratio:
+        dx = dy * k * box_ratio
+    else:
+        dy = dx / (k * box_ratio)
+    return cx - dx / 2, cx + dx / 2, cy - dy / 2, cy + dy / 2
+
+
+@functools.cache
+def _path(level: str, data_dir, code: str) -> MplPath:
+    """One compound path per region (outer rings counter-clockwise, holes clockwise: nonzero fill)."""
+    shape = geometry.load(level, data_dir)[code]
+    rings = [ring for polygon in shape.polygons for ring in polygon]
+    vertices = np.concatenate(rings)
+    kinds = np.full(len(vertices), MplPath.LINETO, dtype=np.uint8)
+    start = 0
+    for ring in rings:
+        kinds[start] = MplPath.MOVETO
+        kinds[start + len(ring) - 1] = MplPath.CLOSEPOLY
+        start += len(ring)
+    return MplPath(vertices, kinds)
+
+
+def _fill(ax, level: str, data_dir, codes: list[str], labels: dict, kind: str, linewidth: float,
+          alpha: float = 1.0) -> None:
+    with_data = [c for c in codes if labels[c] is not None]
+    without = [c for c in codes if labels[c] is None]
+    colours = CLASSES[kind]
+    if with_data:
+        ax.add_collection(PathCollection([_path(level, data_dir, c) for c in with_data],
+                                         facecolors=[colours[labels[c]] for c in with_data],
+                                         edgecolors="white", linewidths=linewidth, alpha=alpha, zorder=2),
+                          autolim=False)
+    if without:
+        with matplotlib.rc_context({"hatch.color": NO_DATA_EDGE, "hatch.linewidth": 0.5}):
+            ax.add_collection(PathCollection([_path(level, data_dir, c) for c in without], facecolors=NO_DATA_FACE,
+                                             edgecolors="white", linewidths=linewidth, hatch=NO_DATA_HATCH,
+                                             alpha=alpha, zorder=2), autolim=False)
+
+
+def _outline(ax, level: str, data_dir, codes: list[str], colour: str, linewidth: float, face: str = "none") -> None:
+    ax.add_collection(PathCollection([_path(level, data_dir, c) for c in codes], facecolors=face,
+                                     edgecolors=colour, linewidths=linewidth, zorder=3), autolim=False)
+
+
+def _context(ax, data_dir, province_code: str) -> None:
+    """Neighbouring provinces, pale, so the province is seen in place."""
+    others = [c for c in sorted(geometry.load("provinsi", data_dir)) if c != province_code]
+    ax.add_collection(PathCollection([_path("provinsi", data_dir, c) for c in others], facecolors=CONTEXT_FACE,
+                                     edgecolors="#c8c8c8", linewidths=0.5, zorder=1), autolim=False)
+
+
+def _legend(fig: Figure, labels: dict, kind: str, lang: str, anchor, loc: str, ncols: int,
+            fontsize: float = 8) -> None:
+    """Every label with its count, and the regions without a published result, counted too."""
+    handles = []
+    for label, n in counts(labels, kind).items():
+        if label is None:
+            with matplotlib.rc_context({"hatch.color": NO_DATA_EDGE, "hatch.linewidth": 0.5}):
+                handles.append(Patch(facecolor=NO_DATA_FACE, edgecolor=NO_DATA_EDGE, hatch=NO_DATA_HATCH,
+                                     linewidth=0.5, label=f"{WORDS[lang]['no_data']} ({n})"))
+        else:
+            handles.append(Patch(facecolor=CLASSES[kind][label], label=f"{label} ({n})"))
+    fig.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, ncols=ncols, frameon=False, fontsize=fontsize,
+               title=WORDS[lang][kind], title_fontsize=fontsize, handlelength=1.4, columnspacing=1.0)
+
+
+def _credit(fig: Figure, lang: str) -> None:
+    """The boundary source's credit, which its MIT licence asks to keep with every derived copy."""
+    fig.text(0.995, 0.004, WORDS[lang]["credit"], ha="right", va="bottom", fontsize=5.5, color="#757575")
+
+
+def _detail(labels: dict, kind: str, lang: str) -> str:
+    parts = [f"{n} {label}" for label, n in counts(labels, kind).items() if label is not None and n]
+    return f" ({WORDS[lang][kind]}: {', '.join(parts)})" if parts else ""
+
+
+# -- labels without overlaps -------------------------------------------------------------------------------
+
+_RADII = (0, 6, 12, 18, 26, 36, 48, 62, 78, 96)  # points from the region's label point
+_ANGLES = tuple(math.radians(a) for a in (90, 270, 0, 180, 45, 135, 315, 225, 22, 158, 338, 202, 68, 112, 248, 292))
+
+
+def place_labels(ax, shapes: list, fontsize: float = 7.0) -> list:
+    """Name every shape; a name that does not fit on its region moves out along a leader line.
+
+    Greedy: smallest regions first (they have the least room), each at the first candidate offset
+    whose text box overlaps no name already placed and stays inside the axes.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    ax.apply_aspect()
+    inside = ax.get_window_extent(renderer)
+    to_px = fig.dpi / 72.0
+    placed: list[tuple[float, float, float, float]] = []
+    texts = []
+    areas = {s.code: sum(_ring_area(p[0]) for p in s.polygons) for s in shapes}
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    for shape in sorted(shapes, key=lambda s: (areas[s.code], s.code)):
+        name = short_name(shape)
+        anchor = ax.transData.transform(_aspect_point(shape.label))
+        size = fontsize
+        while True:
+            probe = ax.text(0, 0, name, fontsize=size)
+            extent = probe.get_window_extent(renderer)
+            probe.remove()
+            w, h = extent.width + 2, extent.height + 1
+            spot = _free_spot(anchor, w, h, placed, inside, to_px)
+            if spot is not None or size <= 5:
+                break
+            size -= 0.5
+        if spot is None:  # nothing free even at 5 pt: the least crowded far spot (never seen in practice)
+            spot = (anchor[0], anchor[1] + _RADII[-1] * to_px)
+        cx, cy = spot
+        placed.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+        moved = (cx - anchor[0]) ** 2 + (cy - anchor[1]) ** 2 > (8 * to_px) ** 2
+        xy_text = ax.transData.inverted().transform((cx, cy))
+        text = ax.annotate(
+            name, _aspect_point(shape.label), xytext=tuple(xy_text), textcoords="data", fontsize=size,
+            ha="center", va="center", zorder=5, path_effects=halo, gid=f"label-{shape.code}",
+            arrowprops=dict(arrowstyle="-", color=OUTLINE, linewidth=0.5, shrinkA=0, shrinkB=0) if moved else None)
+        texts.append(text)
+    return texts
+
+
+def _free_spot(anchor, w: float, h: float, placed: list, inside, to_px: float):
+    for radius in _RADII:
+        for angle in _ANGLES if radius else (0.0,):
+            cx = anchor[0] + math.cos(angle) * (radius * to_px + (w / 2 if radius else 0))
+            cy = anchor[1] + math.sin(angle) * (radius * to_px + (h / 2 if radius else 0))
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if box[0] < inside.x0 or box[1] < inside.y0 or box[2] > inside.x1 or box[3] > inside.y1:
+                continue
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                return cx, cy
+    return None
+
+
+def _ring_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))) / 2

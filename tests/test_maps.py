@@ -1,0 +1,177 @@
+"""Maps: colours from published labels, "no data" never drawn as a zone, legend counts, labels apart."""
+
+import re
+
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.text import Text
+
+from kepatuhan import dataset, geometry, maps, plots
+
+SYNTHETIC = "https://example.org/synthetic-test-data"
+
+
+def _rows(*rows):
+    """SYNTHETIC entity rows (year, code, score, zone, category, opinion), in the validated table's columns."""
+    kab = geometry.load("kabkota")
+    out = []
+    for year, code, score, zone, category, opinion in rows:
+        out.append({"year": year, "entity_code": code, "entity_type": "kota" if ".7" in code else "kabupaten",
+                    "entity_name": kab[code].name, "province_code": kab[code].province_code, "score": score,
+                    "zone": zone, "category": category, "opinion": opinion, "source_url": SYNTHETIC})
+    return pd.DataFrame(out)
+
+
+BENGKULU = [c for c, s in sorted(geometry.load("kabkota").items()) if s.province_code == "17"]
+#: 10 kab/kota in Bengkulu: 3 rows with a score, 1 with a published category and no score, 6 without a row.
+ENTITIES = _rows(
+    (2024, "17.01", 90.10, "hijau", "A", "Kualitas Tertinggi"),
+    (2024, "17.02", 80.00, "hijau", "B", "Kualitas Tinggi"),
+    (2024, "17.03", 60.00, "kuning", "C", "Kualitas Sedang"),
+    (2024, "17.04", float("nan"), "hijau", "B", ""),  # a published label without a score is a fact
+    (2023, "17.05", 40.00, "merah", "D", "Kualitas Rendah"),  # another year: not in the 2024 map
+)
+
+
+def _legend(fig):
+    entries = {}
+    for text in fig.legends[0].get_texts():
+        label, n = re.fullmatch(r"(.+) \((\d+)\)", text.get_text()).groups()
+        entries[label] = int(n)
+    return entries
+
+
+def _fills(ax):
+    """code → (facecolour, hatched?) of every filled kab/kota, from the drawn collections."""
+    by_path = {id(maps._path("kabkota", None, c)): c for c in geometry.load("kabkota")}
+    drawn = {}
+    for collection in ax.collections:
+        faces = collection.get_facecolors()
+        for i, path in enumerate(collection.get_paths()):
+            code = by_path.get(id(path))
+            if code is not None and len(faces):
+                drawn.setdefault(code, []).append((tuple(faces[min(i, len(faces) - 1)]), collection.get_hatch()))
+    return drawn
+
+
+def test_legend_counts_equal_the_data_with_and_without_results():
+    fig, _ = maps.province_map(ENTITIES, "17", 2024)
+    year = ENTITIES[ENTITIES["year"] == 2024]
+    expected = year["category"].value_counts().to_dict()
+    legend = _legend(fig)
+    assert {k: v for k, v in legend.items() if v and k != "tanpa hasil terbit"} == expected
+    assert legend["tanpa hasil terbit"] == len(BENGKULU) - len(year)
+    assert sum(legend.values()) == len(BENGKULU) == 10
+
+
+def test_entity_without_result_is_no_data_never_a_zone():
+    fig, alt = maps.province_map(ENTITIES, "17", 2024)
+    drawn = _fills(fig.axes[0])
+    zone_colours = {tuple(round(v, 3) for v in to_rgba(c))
+                    for c in [*plots.ZONE_COLORS.values(), *plots.CATEGORY_COLORS.values()]}
+    with_row = set(ENTITIES.loc[ENTITIES["year"] == 2024, "entity_code"])
+    for code in BENGKULU:
+        face, hatch = drawn[code][0]
+        if code in with_row:
+            assert hatch is None and tuple(round(v, 3) for v in face) in zone_colours, code
+        else:  # 17.05 has a 2023 result only: in 2024 it is no data
+            assert hatch == maps.NO_DATA_HATCH and tuple(round(v, 3) for v in face) not in zone_colours, code
+    b = tuple(round(v, 3) for v in to_rgba(plots.CATEGORY_COLORS["B"]))
+    assert tuple(round(v, 3) for v in drawn["17.04"][0][0]) == b  # label without a score: drawn by its label
+    assert "4 dari 10 kab/kota punya hasil terbit (kategori: 1 A, 2 B, 1 C); 6 tanpa hasil terbit" in alt
+    assert "Seluma" in alt and "Rejang Lebong" not in alt  # the regions without a result are named
+
+
+def test_english_alt_text_and_legend():
+    fig, alt = maps.province_map(ENTITIES, "17", 2024, lang="en")
+    assert alt.startswith("Map of the kab/kota of Bengkulu, 2024: 4 of 10 kab/kota have a published result")
+    assert _legend(fig)["no published result"] == 6
+
+
+def test_opini_levels_colour_2025_rows_without_scores():
+    rows = _rows((2025, "17.01", float("nan"), "", "", "Kualitas Tinggi"),
+                 (2025, "17.71", float("nan"), "", "", "Kualitas Terendah"))
+    fig, alt = maps.province_map(rows, "17", 2025)
+    legend = _legend(fig)
+    assert legend["Kualitas Tinggi"] == 1 and legend["Kualitas Terendah"] == 1 and legend["tanpa hasil terbit"] == 8
+    assert "opini: 1 Kualitas Tinggi, 1 Kualitas Terendah" in alt
+
+
+def test_zone_only_rows_make_a_zone_map_rather_than_no_data():
+    rows = _rows((2023, "17.01", float("nan"), "kuning", "", ""),
+                 (2023, "17.02", 85.0, "hijau", "B", "Kualitas Tinggi"))
+    labels, kind = maps.results(rows, 2023, BENGKULU)
+    assert kind == "zone" and labels["17.01"] == "kuning" and labels["17.02"] == "hijau"
+
+
+def test_unknown_label_is_an_error_not_a_colour():
+    rows = _rows((2024, "17.01", 70.0, "biru", "", ""))
+    with pytest.raises(ValueError, match="unknown zone label 'biru'"):
+        maps.province_map(rows, "17", 2024, by="zone")
+
+
+def _overlaps(boxes):
+    return [(a, b) for i, (a, p) in enumerate(boxes) for b, q in boxes[i + 1:]
+            if p.x0 < q.x1 and q.x0 < p.x1 and p.y0 < q.y1 and q.y0 < p.y1]
+
+
+@pytest.fixture(scope="module")
+def entities():
+    return dataset.load().entities
+
+
+@pytest.mark.parametrize("province", sorted(geometry.load("provinsi")))
+def test_province_labels_never_overlap_and_name_every_kab_kota(entities, province):
+    fig, _ = maps.province_map(entities, province, 2024)
+    ax = fig.axes[0]
+    fig.canvas.draw()  # where a report's PNG puts them
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.texts if (t.get_gid() or "").startswith("label-")]
+    codes = sorted(c for c, s in geometry.load("kabkota").items() if s.province_code == province)
+    assert sorted(t.get_gid().removeprefix("label-") for t in labels) == codes
+    boxes = [(t.get_text(), Text.get_window_extent(t, renderer)) for t in labels]
+    assert _overlaps(boxes) == []
+    frame = ax.get_window_extent(renderer)
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for _, b in boxes)
+
+
+def test_national_map_draws_every_kab_kota_once_and_outlines_every_province(entities):
+    fig, alt = maps.national_map(entities, 2024)
+    drawn = _fills(fig.axes[0])
+    assert set(drawn) == set(geometry.load("kabkota")) and all(len(v) == 1 for v in drawn.values())
+    outlined = {id(maps._path("provinsi", None, c)) for c in geometry.load("provinsi")}
+    paths = {id(p) for coll in fig.axes[0].collections for p in coll.get_paths()}
+    assert outlined <= paths  # Papua's 2022 provinces (93–96) among them
+    year = entities[(entities["year"] == 2024) & entities["entity_type"].isin(["kabupaten", "kota"])]
+    assert sum(_legend(fig).values()) == 514
+    assert _legend(fig)["tanpa hasil terbit"] == 514 - year["entity_code"].nunique()
+    assert alt.startswith(f"Peta Indonesia, 2024: 514 kab/kota; {year['entity_code'].nunique()} punya hasil terbit")
+
+
+def test_province_level_national_map_counts_provinces(entities):
+    fig, alt = maps.national_map(entities, 2024, level="provinsi", lang="en")
+    year = entities[(entities["year"] == 2024) & (entities["entity_type"] == "provinsi")]
+    assert sum(_legend(fig).values()) == 38
+    assert _legend(fig)["no published result"] == 38 - len(year)
+
+
+def test_locator_outlines_the_entity_and_refuses_k_l(entities):
+    fig, alt = maps.locator_map(entities, "17.02", 2024)
+    focus = maps._path("kabkota", None, "17.02")
+    alone = [c for c in fig.axes[0].collections if c.get_paths() == [focus]]
+    outlines = [c for c in alone if len(c.get_facecolors()) == 0]
+    assert len(outlines) == 2  # a white casing under a black line
+    fills = [c for c in alone if len(c.get_facecolors())]
+    assert len(fills) == 1 and fills[0].get_facecolors()[0][3] == 1.0  # the entity in full colour
+    others = [c for c in fig.axes[0].collections if len(c.get_paths()) == 9]  # the other kab/kota, pale
+    assert len(others) == 1 and others[0].get_facecolors()[0][3] < 1.0
+    assert alt.startswith("Peta lokasi Kabupaten Rejang Lebong di Bengkulu, 2024: kategori")
+    assert maps.has_map("17.02") and maps.has_map("17") and not maps.has_map("polri")
+    with pytest.raises(ValueError, match="only provinces and kab/kota have a map"):
+        maps.locator_map(entities, "polri", 2024)
+
+
+def test_maps_are_byte_stable():
+    first = plots.to_png(maps.province_map(ENTITIES, "17", 2024)[0])
+    assert plots.to_png(maps.province_map(ENTITIES, "17", 2024)[0]) == first
