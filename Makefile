@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell (cat pyproject.toml; $(PYTHON) --version 2>&1) | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data reports notebooks test lint lab bench clean geometry
+.PHONY: help setup data reports notebooks chromium test lint lab bench clean geometry
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,12 +34,22 @@ notebooks: $(STAMP) ## Re-execute the notebooks in place on the shipped data and
 lint: $(STAMP) ## ruff over src/ and tests/
 	@$(BIN)/ruff check src tests
 
-test: $(STAMP) ## ruff, then the whole pytest suite (notebooks validated by nbval)
+CHROMIUM_INSTALL := apt-get install -y --no-install-recommends chromium
+
+chromium: ## Install Debian's chromium for the browser tests when missing (as root with apt-get)
+	@if command -v chromium >/dev/null 2>&1; then exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(CHROMIUM_INSTALL) -qq >/dev/null \
+	  || { echo "make: could not install chromium; run: sudo $(CHROMIUM_INSTALL)" >&2; exit 1; }; \
+	else echo "make: the browser tests need Chromium; run: sudo $(CHROMIUM_INSTALL)" >&2; exit 1; fi
+
+test: $(STAMP) chromium ## ruff, then the whole pytest suite (notebooks validated by nbval; brings Chromium)
 	@$(BIN)/ruff check src tests
 	@$(BIN)/python -m pytest
 
 lab: $(STAMP) ## Start JupyterLab with the project installed
-	@$(BIN)/jupyter lab --notebook-dir=notebooks
+	@$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(STAMP) ## Benchmark report building: hand loop vs build, no-op rebuild, floor, scaling
 	@$(BIN)/python -m kepatuhan.bench

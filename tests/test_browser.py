@@ -27,7 +27,7 @@ def site(tmp_path_factory):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Debian chromium is missing: apt-get install -y chromium (.ci/run does this)"
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing: `make chromium` (run by `make test`) installs it"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield instance

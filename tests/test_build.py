@@ -1,10 +1,19 @@
 """Building reports: a failure spares the others, HTML is self-contained, reruns are incremental."""
 
+import dataclasses
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
 from kepatuhan import build, dataset
+
+FAILING = "province/17-2022"
 
 
 @pytest.fixture(scope="module")
@@ -12,9 +21,14 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     data = dataset.load()
     tasks = build.plan(data, only="province", province="Bengkulu")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("KEPATUHAN_INJECT_FAILURE", "province/17-2022")
-        outcomes = build.run(tasks, out, data, workers=2, progress=False)
+    # failure injected from outside: a task asking for a year with no assessment
+    broken = [dataclasses.replace(t, parameters={**t.parameters, "year": 2020}) if t.slug == FAILING else t
+              for t in tasks]
+    previous = os.umask(0o022)
+    try:
+        outcomes = build.run(broken, out, data, workers=2, progress=False)
+    finally:
+        os.umask(previous)
     return out, data, tasks, outcomes
 
 
@@ -22,15 +36,22 @@ def test_one_failure_spares_the_others_and_is_named(built):
     out, _, tasks, outcomes = built
     status = {o.slug: o for o in outcomes}
     assert len(tasks) >= 4
-    failed = status["province/17-2022"]
+    failed = status[FAILING]
     assert failed.status == "failed"
     # cell 3 of the saved notebook: papermill injects its parameters as cell 2
     assert failed.cell == 3 and failed.error.startswith("ReportError: 2020 had no assessment")
     assert failed.failed_notebook.endswith(".ipynb")
-    others = [o for o in outcomes if o.slug != "province/17-2022"]
+    others = [o for o in outcomes if o.slug != FAILING]
     assert others and all(o.status == "built" for o in others)
     assert all((out / f"{o.slug}.html").is_file() for o in others)
-    assert not (out / "province/17-2022.html").exists()
+    assert not (out / f"{FAILING}.html").exists()
+
+
+def test_reports_follow_the_umask(built):
+    out = built[0]
+    pages = [out / "index.html", *out.glob("province/*.html")]
+    assert len(pages) >= 4
+    assert {oct(p.stat().st_mode & 0o777) for p in pages} == {"0o644"}
 
 
 def test_html_is_self_contained_and_has_no_code(built):
@@ -44,19 +65,68 @@ def test_html_is_self_contained_and_has_no_code(built):
     assert "Kabupaten Kaur" in page and "data:image/png;base64," in page
 
 
+def test_the_same_inputs_give_the_same_bytes(built, tmp_path):
+    out, data, tasks, _ = built
+    again = [t for t in tasks if t.slug == "province/17-2024"]
+    assert [o.status for o in build.run(again, tmp_path, data, workers=1, progress=False)] == ["built"]
+    assert (tmp_path / "province/17-2024.html").read_bytes() == (out / "province/17-2024.html").read_bytes()
+
+
 def test_second_run_skips_unchanged_and_retries_the_failed(built):
     out, data, tasks, _ = built
     outcomes = build.run(tasks, out, data, workers=2, progress=False)
     status = {o.slug: o.status for o in outcomes}
-    assert status.pop("province/17-2022") == "built"  # no failure injected this time
+    assert status.pop(FAILING) == "built"  # the task is whole this time
     assert set(status.values()) == {"skipped"}
 
 
-def test_index_lists_every_report_and_escapes(built):
+def test_index_lists_every_report_and_escapes(built, tmp_path):
     out, data, tasks, _ = built
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("<tr><td") == len(tasks)
     assert "<script src=" not in index
+    # a name with markup from the data is shown as text, never as markup
+    hostile = build.Task("entity", "entity/99.99", "entity_report", {}, "t",
+                         {"name": '<img src=x onerror="alert(1)">&<b>', "type": "kota", "province": "<i>P</i>",
+                          "year": 2024, "score": 50.0, "zone": "merah", "category": "D"})
+    (tmp_path / "entity").mkdir()
+    (tmp_path / "entity/99.99.html").write_text("<html></html>")
+    build.write_index([hostile], tmp_path, data, {"entity/99.99": {"status": 'built"><script>'}})
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&lt;b&gt;" in page
+    assert "&lt;i&gt;P&lt;/i&gt;" in page and "built&quot;&gt;&lt;script&gt;" in page
+    assert "<img" not in page and "<b>" not in page and "<i>" not in page
+    assert page.count("<script") == 1  # the page's own sorting script only
+
+
+def test_a_filtered_build_keeps_every_report_in_the_index(built):
+    out, data, tasks, _ = built
+    manifest = json.loads((out / ".build/manifest.json").read_text())
+    on_disk = {t.slug for t in tasks if (out / f"{t.slug}.html").is_file()}
+    gone = next(t.slug for t in tasks if t.slug != FAILING)
+    (out / f"{gone}.html").rename(out / "kept-aside.html")
+    try:
+        one = [t for t in tasks if t.slug not in (FAILING, gone)][:1]
+        assert [o.status for o in build.run(one, out, data, workers=1, progress=False)] == ["skipped"]
+    finally:
+        (out / "kept-aside.html").rename(out / f"{gone}.html")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    listed = set(re.findall(r'<a href="([^"]+)\.html"', index))
+    assert len(on_disk) >= 3 and listed == on_disk - {gone} and set(manifest) >= listed
+    assert f"{len(on_disk) - 1} laporan" in index
+
+
+def test_only_our_own_temp_files_are_removed(built):
+    out, data, tasks, _ = built
+    ours = [out / ".index.html.abc123.kepatuhan.tmp", out / "province/.17-2024.html.x_y.kepatuhan.tmp"]
+    theirs = [out / "notes/deep/.draft.tmp", out / "province/.draft.tmp", out / ".notes.tmp",
+              out / "notes/deep/.a.html.q.kepatuhan.tmp"]  # ours by name, but not in a folder we write
+    for path in ours + theirs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    build.run(tasks[:1], out, data, workers=1, progress=False)
+    assert not any(p.exists() for p in ours)
+    assert all(p.read_text() == "x" for p in theirs)
 
 
 def test_a_second_build_into_the_same_folder_is_refused(built):
@@ -78,28 +148,110 @@ def test_dask_cluster_runs_the_same_tasks(tmp_path):
     assert all("Bengkulu" in (tmp_path / f"{t.slug}.html").read_text(encoding="utf-8") for t in tasks)
 
 
-def test_kill_9_leaves_no_partial_file_and_the_next_run_completes(tmp_path):
-    import json
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
+# -- killed builds: run in subprocesses ------------------------------------------------------------
 
-    command = [sys.executable, "-m", "kepatuhan.cli", "build", "--only", "entity", "--province", "Bengkulu",
-               "--out", str(tmp_path), "-j", "2"]
-    running = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manifest = tmp_path / ".build" / "manifest.json"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not manifest.exists():
+COMMAND = [sys.executable, "-m", "kepatuhan.cli", "build", "--only", "entity", "--province", "Bengkulu", "-j", "2"]
+BENGKULU_ENTITIES = 11
+
+
+def _wait_for_built(manifest, seconds=120) -> dict:
+    """The manifest once it records a built report (or whatever is there when time runs out)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            entries = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            entries = {}
+        if any(v.get("status") == "built" for v in entries.values()):
+            return entries
         time.sleep(0.2)
+    return {}
+
+
+def _alive(processes) -> list:
+    import psutil
+
+    alive = []
+    for process in processes:
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _no_orphans_within(processes, seconds) -> list:
+    deadline = time.monotonic() + seconds
+    while _alive(processes) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return [f"{p.pid} {' '.join(p.cmdline()[:3])}" for p in _alive(processes)]
+
+
+def test_kill_9_leaves_no_partial_file_and_the_next_run_completes(tmp_path):
+    command = [*COMMAND, "--out", str(tmp_path)]
+    running = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    entries = _wait_for_built(tmp_path / ".build" / "manifest.json")
     os.killpg(running.pid, signal.SIGKILL)
     running.wait()
-    built_before = [k for k, v in json.loads(manifest.read_text()).items() if v["status"] == "built"]
-    assert 0 < len(built_before) < 11
+    assert entries, "no report was recorded as built within 120 s"
+    built_before = [k for k, v in json.loads((tmp_path / ".build/manifest.json").read_text()).items()
+                    if v["status"] == "built"]
+    assert 0 < len(built_before) < BENGKULU_ENTITIES
     for page in tmp_path.rglob("*.html"):
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert f"{11 - len(built_before)} built, {len(built_before)} skipped" in done.stdout
+    assert f"{BENGKULU_ENTITIES - len(built_before)} built, {len(built_before)} skipped" in done.stdout
     assert not list(tmp_path.rglob(".*.tmp"))
+
+
+def test_kill_9_of_the_driver_alone_leaves_no_orphan_and_no_lock(tmp_path):
+    import psutil
+
+    command = [*COMMAND, "--out", str(tmp_path)]
+    running = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    driver = psutil.Process(running.pid)
+    deadline = time.monotonic() + 120
+    family = []
+    while time.monotonic() < deadline and not any("ipykernel" in " ".join(p.cmdline()) for p in _alive(family)):
+        family = driver.children(recursive=True)
+        time.sleep(0.2)
+    assert any("ipykernel" in " ".join(p.cmdline()) for p in family), "no kernel started within 120 s"
+    family = driver.children(recursive=True)  # workers, their kernels, multiprocessing's helpers
+    os.kill(running.pid, signal.SIGKILL)  # the driver only, not its group
+    running.wait()
+    assert _no_orphans_within(family, 10) == []
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "another kepatuhan build" not in done.stderr
+
+
+@pytest.mark.parametrize("to_group, signum", [(True, signal.SIGINT), (False, signal.SIGTERM)],
+                         ids=["ctrl-c to the group", "sigterm to the driver"])
+def test_ctrl_c_stops_within_seconds_keeps_what_was_done_and_exits_130(tmp_path, to_group, signum):
+    import psutil
+
+    command = [*COMMAND, "--out", str(tmp_path)]
+    running = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    entries = _wait_for_built(tmp_path / ".build" / "manifest.json")
+    assert entries, "no report was recorded as built within 120 s"
+    family = psutil.Process(running.pid).children(recursive=True)
+    interrupted_at = time.monotonic()
+    if to_group:
+        os.killpg(running.pid, signum)  # what Ctrl-C in a terminal does
+    else:
+        os.kill(running.pid, signum)  # what a service manager or `kill` does
+    _, stderr = running.communicate(timeout=30)
+    assert time.monotonic() - interrupted_at < 8
+    assert running.returncode == 130, stderr
+    assert "Traceback" not in stderr and "FAILED" not in stderr
+    line = re.search(r"interrupted: (\d+) built, 0 skipped \(unchanged\), 0 failed, (\d+) not built", stderr)
+    assert line, stderr
+    manifest = json.loads((tmp_path / ".build/manifest.json").read_text())
+    built = {k for k, v in manifest.items() if v["status"] == "built"}
+    assert len(built) == int(line.group(1)) and int(line.group(2)) == BENGKULU_ENTITIES - len(built)
+    assert {p.relative_to(tmp_path).as_posix()[:-5] for p in tmp_path.glob("entity/*.html")} == built
+    assert all(v["status"] == "built" for v in manifest.values())
+    assert _no_orphans_within(family, 10) == []

@@ -6,15 +6,25 @@ inject the parameters with papermill's API, execute the notebook with nbclient i
 alive, and convert it with nbconvert's HTMLExporter; the
 driver writes every file atomically and records the result in a manifest after each report, so an
 interrupted build leaves no partial file and the next one builds only what is missing.
+
+A build never outlives its driver: workers get a parent-death signal (and watch their parent), each
+kernel watches its worker, and the folder lock is a POSIX record lock that dies with the driver alone.
+A cell that runs longer than the timeout fails its report (the kernel is replaced); Ctrl-C or SIGTERM
+stops the workers at once, keeps what was finished and raises `Interrupted`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import html
 import json
 import os
+import re
+import signal
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -24,14 +34,32 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__, dataset, paths
-from .dataset import atomic_write_bytes
 from .errors import DataError, Problem
+from .files import atomic_write_bytes, remove_stale_temp_files
 from .notebooks import notebook_path
 from .page import to_html, write_methodology
 
 BUILD_DIR = ".build"
 KINDS = ("entity", "province", "national")
 LANG_OF_REPORTS = "id"
+#: Seconds one cell may run before its report fails (`kepatuhan build --timeout`).
+DEFAULT_TIMEOUT = 600
+#: Fresh kernels tried before a report fails because its kernel died at start.
+KERNEL_ATTEMPTS = 3
+#: Seconds to wait for a dask scheduler before saying it cannot be reached.
+SCHEDULER_TIMEOUT = 10
+#: A Kemendagri region code ("17", "17.02") or a K/L slug ("kementerian-atr-bpn"): nothing else
+#: becomes part of an output path.
+CODE_PATTERN = re.compile(r"\d{2}(?:\.\d{2}){0,3}|[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM stopped the build; the finished reports and the manifest are kept."""
+
+    def __init__(self, outcomes: list[Outcome], not_built: int):
+        self.outcomes = outcomes
+        self.not_built = not_built
+        super().__init__(f"interrupted with {not_built} report(s) not built")
 
 
 @dataclass(frozen=True)
@@ -59,12 +87,21 @@ class Outcome:
     failed_notebook: str = ""
 
 
+def _code(value, what: str, source: str) -> str:
+    """A code that may become part of an output path: a Kemendagri code or a slug, nothing else."""
+    if isinstance(value, str) and CODE_PATTERN.fullmatch(value):
+        return value
+    raise DataError([Problem(source, None, what, f"{value!r} is neither a Kemendagri code nor a slug; "
+                                                 "refusing to build a report path from it")])
+
+
 def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None, province: str | None = None,
          entity: str | None = None, data_dir: str = "") -> list[Task]:
     """Every report the data supports, narrowed by the filters."""
     entities = data.entities[data.entities["score"].notna()]  # label-only rows: shown by issue 9's reports
     province_code = data.names.province_code(province) if province else None
     entity_code = data.names.match(entity).entity.code if entity else None
+    regions = str(paths.reference_dir(data_dir or None) / paths.REGIONS_FILE)
     tasks: list[Task] = []
     if only in (None, "entity"):
         chosen = entities if year is None else entities[entities["year"] == year]
@@ -74,9 +111,10 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
                 continue
             if entity_code and row.entity_code != entity_code:
                 continue
+            code = _code(row.entity_code, "entity code", regions)
             tasks.append(Task(
-                "entity", f"entity/{row.entity_code}", "entity_report",
-                {"entity": row.entity_code, "year": int(row.year), "lang": LANG_OF_REPORTS, "data_dir": data_dir},
+                "entity", f"entity/{code}", "entity_report",
+                {"entity": code, "year": int(row.year), "lang": LANG_OF_REPORTS, "data_dir": data_dir},
                 f"{row.entity_name} {row.year}",
                 {"name": row.entity_name, "type": row.entity_type,
                  "province": row.province_name if isinstance(row.province_name, str) else "",
@@ -89,10 +127,11 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
         for row in pairs.sort_values(["province_code", "year"]).itertuples(index=False):
             if (province_code and row.province_code != province_code) or (year and row.year != year):
                 continue
+            code = _code(row.province_code, "province code", regions)
             n = int(((pemda["province_code"] == row.province_code) & (pemda["year"] == row.year)).sum())
             tasks.append(Task(
-                "province", f"province/{row.province_code}-{row.year}", "province_report",
-                {"province": row.province_code, "year": int(row.year), "lang": LANG_OF_REPORTS, "data_dir": data_dir},
+                "province", f"province/{code}-{row.year}", "province_report",
+                {"province": code, "year": int(row.year), "lang": LANG_OF_REPORTS, "data_dir": data_dir},
                 f"Provinsi {row.province_name} {row.year}",
                 {"name": f"Provinsi {row.province_name} ({n} pemda)", "type": "laporan provinsi",
                  "province": row.province_name, "year": int(row.year), "score": None, "zone": "", "category": ""},
@@ -110,96 +149,208 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
 # Each worker process keeps one kernel alive and runs its reports in it one after another: the
 # kernel start and the notebook's imports (most of a report's cost) are paid once per worker, not
 # once per report. The namespace is reset before every notebook, so no report sees another's state.
+# The kernel is driven with jupyter_client's asyncio client, so nbclient's cell timeout really fires
+# (the blocking client's iopub wait never returns while a cell hangs).
 
-_KERNEL = None
+_KERNEL = None  # (AsyncKernelManager, AsyncKernelClient) of this worker
+_RESET = "get_ipython().run_line_magic('reset', '-f')"
 
 
-def _kernel():
+def init_worker(parent: int) -> None:
+    """First thing in every worker process: die with the driver, and leave Ctrl-C to the driver."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:  # PR_SET_PDEATHSIG = 1: the kernel sends SIGKILL when the driver dies, however it dies
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the driver died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="kepatuhan-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Where no parent-death signal exists: exit once the driver is gone (the kernel follows its worker)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _kernel_manager():
+    from jupyter_client.manager import AsyncKernelManager
+
+    return AsyncKernelManager(kernel_name="python3")
+
+
+async def _stop_kernel(manager, client) -> None:
+    if client is not None:
+        client.stop_channels()
+    try:
+        await manager.shutdown_kernel(now=True)
+    except Exception:  # already dead, or never started: nothing left to stop
+        pass
+
+
+async def _kernel():
+    """This worker's kernel, started on demand; one that dies at start is replaced by a fresh one."""
     global _KERNEL
-    if _KERNEL is not None and _KERNEL.is_alive():
+    if _KERNEL is not None:
+        if await _KERNEL[0].is_alive():
+            return _KERNEL
+        await _discard_kernel()
+    last: Exception | None = None
+    for attempt in range(KERNEL_ATTEMPTS):
+        manager, client = _kernel_manager(), None
+        try:
+            await manager.start_kernel(cwd=str(paths.NOTEBOOKS_DIR), stderr=open(os.devnull, "w"))  # noqa: SIM115
+            client = manager.client()
+            client.start_channels()
+            await client.wait_for_ready(timeout=60)
+        except Exception as exc:  # "Kernel died before replying to kernel_info", a port race, …
+            last = exc
+            await _stop_kernel(manager, client)
+            await asyncio.sleep(0.5 * (attempt + 1))
+            continue
+        client.allow_stdin = False
+        _KERNEL = (manager, client)
         return _KERNEL
+    raise RuntimeError(f"the kernel died at start {KERNEL_ATTEMPTS} times: {type(last).__name__}: {last}")
+
+
+async def _discard_kernel() -> None:
+    """Stop this worker's kernel (it hung or died); the next report starts a fresh one."""
+    global _KERNEL
+    if _KERNEL is not None:
+        kernel, _KERNEL = _KERNEL, None
+        await _stop_kernel(*kernel)
+
+
+async def _execute(nb, timeout: int, where: dict) -> None:
+    from nbclient import NotebookClient
+
+    manager, kc = await _kernel()
+
+    def starting(cell, cell_index) -> None:
+        where["cell"] = cell_index
+
+    client = NotebookClient(nb, km=manager, timeout=timeout, record_timing=False, on_cell_execute=starting,
+                            resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}})
+    client.kc = kc
+    await client.async_wait_for_reply(kc.execute(_RESET, silent=True, store_history=False))
+    info = await client.async_wait_for_reply(kc.kernel_info())
+    if info is not None and "language_info" in info["content"]:
+        nb.metadata["language_info"] = info["content"]["language_info"]
+    where["started"] = True
+    for index, cell in enumerate(nb.cells):
+        await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+
+
+def _run_in_loop(coroutine):
+    """One event loop per worker thread for the worker's life: the kernel's sockets belong to it."""
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        for task in asyncio.all_tasks(loop):  # nbclient's output pollers of a cell that failed
+            task.cancel()
+
+
+def _shutdown_at_exit() -> None:
+    if _KERNEL is not None:
+        _run_in_loop(_discard_kernel())
+
+
+def render(task: dict, header: dict, scratch: str, timeout: int = DEFAULT_TIMEOUT) -> dict:
+    """Execute one notebook and return its HTML bytes (or the failure); runs in a worker."""
     import atexit
 
-    from jupyter_client.manager import KernelManager
-
-    for attempt in range(3):
-        manager = KernelManager(kernel_name="python3")
-        try:
-            manager.start_kernel(cwd=str(paths.NOTEBOOKS_DIR), stderr=open(os.devnull, "w"))  # noqa: SIM115
-            break
-        except Exception as exc:  # ZMQ "Address already in use" when two workers race for a port
-            if "address already in use" not in str(exc).lower() or attempt == 2:
-                raise
-            time.sleep(0.5 * (attempt + 1))
-    atexit.register(manager.shutdown_kernel, now=True)
-    _KERNEL = manager
-    return manager
-
-
-def _reset_namespace(kernel) -> None:
-    """Forget the previous report's variables; imported modules stay loaded, which is the point."""
-    client = kernel.client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        client.execute_interactive("get_ipython().run_line_magic('reset', '-f')", timeout=60,
-                                   output_hook=lambda message: None)
-    finally:
-        client.stop_channels()
-
-
-def render(task: dict, header: dict, scratch: str) -> dict:
-    """Execute one notebook and return its HTML bytes (or the failure); runs in a worker."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
+    atexit.unregister(_shutdown_at_exit)
+    atexit.register(_shutdown_at_exit)
     started = time.perf_counter()
-    parameters = dict(task["parameters"])
-    fault = os.environ.get("KEPATUHAN_INJECT_FAILURE")
-    if fault and fault == task["slug"]:  # used by the test suite to prove one failure spares the rest
-        parameters["year"] = 2020
-    nb = load_notebook_node(str(notebook_path(task["notebook"])))  # papermill's reader adds its metadata
-    nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
-    try:
-        kernel = _kernel()
-        _reset_namespace(kernel)
-        client = NotebookClient(nb, km=kernel, timeout=600, record_timing=False,
-                                resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}})
+    path = str(notebook_path(task["notebook"]))
+    for attempt in range(2):
+        nb = load_notebook_node(path)  # papermill's reader adds its metadata
+        nb = parameterize_notebook(nb, task["parameters"], kernel_name="python3", language="python")
+        for index, cell in enumerate(nb.cells):  # nbformat and papermill draw random ids: same input, same HTML
+            cell.id = f"cell-{index}"
+        where: dict = {"cell": None, "started": False}
         try:
-            client.execute()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
-    except (CellExecutionError, DeadKernelError) as exc:
-        cell = next((i for i, c in enumerate(nb.cells)
-                     if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-        error = next((f"{o['ename']}: {o['evalue']}" for c in nb.cells for o in c.get("outputs", [])
-                      if o.get("output_type") == "error"), f"{type(exc).__name__}: {exc}")
-        saved = Path(scratch) / f"{task['slug'].replace('/', '__')}.ipynb"
-        saved.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, saved)
-        return {"ok": False, "seconds": time.perf_counter() - started, "cell": cell, "error": error,
-                "failed_notebook": str(saved)}
-    except Exception as exc:
-        return {"ok": False, "seconds": time.perf_counter() - started, "cell": None,
-                "error": f"{type(exc).__name__}: {exc}", "failed_notebook": "", "trace": traceback.format_exc()}
+            _run_in_loop(_execute(nb, timeout, where))
+        except CellTimeoutError:
+            _run_in_loop(_discard_kernel())  # it is still busy with the hung cell
+            return _failed(nb, task, scratch, started, where["cell"],
+                           f"CellTimeoutError: cell {where['cell']} timed out after {timeout} s")
+        except DeadKernelError as exc:
+            _run_in_loop(_discard_kernel())
+            if attempt == 0 and not where["started"]:  # died before the report began: try a fresh kernel
+                continue
+            return _failed(nb, task, scratch, started, where["cell"], f"DeadKernelError: {exc}")
+        except CellExecutionError as exc:
+            cell = next((i for i, c in enumerate(nb.cells)
+                         if any(o.get("output_type") == "error" for o in c.get("outputs", []))), where["cell"])
+            error = next((f"{o['ename']}: {o['evalue']}" for c in nb.cells for o in c.get("outputs", [])
+                          if o.get("output_type") == "error"), f"{type(exc).__name__}: {exc}")
+            return _failed(nb, task, scratch, started, cell, error)
+        except Exception as exc:
+            _run_in_loop(_discard_kernel())
+            return {"ok": False, "seconds": time.perf_counter() - started, "cell": where["cell"],
+                    "error": f"{type(exc).__name__}: {exc}", "failed_notebook": "", "trace": traceback.format_exc()}
+        break
     return {"ok": True, "seconds": time.perf_counter() - started, "html": to_html(nb, task, header)}
+
+
+def _failed(nb, task: dict, scratch: str, started: float, cell: int | None, error: str) -> dict:
+    import nbformat
+
+    saved = Path(scratch) / f"{task['slug'].replace('/', '__')}.ipynb"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, saved)
+    return {"ok": False, "seconds": time.perf_counter() - started, "cell": cell, "error": error,
+            "failed_notebook": str(saved)}
 
 
 # -- the driver side ------------------------------------------------------------------------------
 
+def _cannot_write(path: Path, exc: OSError) -> DataError:
+    return DataError([Problem(str(path), None, "", f"cannot write: {exc.strerror or exc}; the build stopped "
+                                                   "and left nothing partial (finished reports are kept)")])
+
+
+_LOCKED: set[Path] = set()  # folders this process is building into (a POSIX lock cannot see its own holder)
+
+
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    """One build per reports folder; the lock dies with its process, so a kill -9 leaves none behind."""
+    """One build per reports folder.
+
+    A POSIX record lock (lockf) belongs to the driver process alone: it is not inherited by workers
+    and vanishes the moment the driver exits or is killed, so it can never outlive the build.
+    """
     lock_path = out / BUILD_DIR / "lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        key = lock_path.resolve()
+    except OSError as exc:
+        raise _cannot_write(lock_path, exc) from None
+    if key in _LOCKED:
+        raise DataError([Problem(str(out), None, "", f"another kepatuhan build (pid {os.getpid()}) is writing "
+                                                     "here; wait for it to finish")])
+    try:
+        handle = open(lock_path, "a+")  # noqa: SIM115
+    except OSError as exc:
+        raise _cannot_write(lock_path, exc) from None
+    with handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             handle.seek(0)
             holder = handle.read().strip() or "?"
             raise DataError([Problem(str(out), None, "", f"another kepatuhan build (pid {holder}) is writing here; "
@@ -208,11 +359,15 @@ def build_lock(out: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
-        yield
+        _LOCKED.add(key)
+        try:
+            yield
+        finally:
+            _LOCKED.discard(key)
 
 
 #: Modules that do not shape a report's content: changing them rebuilds nothing.
-_NOT_IN_REPORTS = ("build.py", "cli.py", "bench.py")
+_NOT_IN_REPORTS = ("build.py", "cli.py", "bench.py", "files.py")
 
 
 def _code_version() -> str:
@@ -220,22 +375,73 @@ def _code_version() -> str:
     return dataset.code_checksum(modules)[:16]
 
 
+def output_path(out: Path, slug: str) -> Path:
+    """Where a report goes; a slug that would land outside `out` (`..`, a symlink) is refused."""
+    target = out / f"{slug}.html"
+    if not target.resolve().is_relative_to(out.resolve()):
+        raise DataError([Problem(str(out), None, "", f"report {slug!r} would be written outside the reports "
+                                                     "folder; refusing")])
+    return target
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops a build the way Ctrl-C does (main thread only: signals cannot be set elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None = None, force: bool = False,
-        scheduler: str | None = None, progress: bool = True) -> list[Outcome]:
-    out.mkdir(parents=True, exist_ok=True)
-    with build_lock(out):
-        for stale in out.rglob(".*.tmp"):  # temp files of a build that was killed mid-write
-            stale.unlink(missing_ok=True)
-        return _run_locked(tasks, out, data, workers, force, scheduler, progress)
+        scheduler: str | None = None, progress: bool = True, timeout: int = DEFAULT_TIMEOUT) -> list[Outcome]:
+    """Build the tasks into `out`; raises `Interrupted` on Ctrl-C/SIGTERM, `DataError` when out is unwritable."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(out, exc) from None
+    targets = {task.slug: output_path(out, task.slug) for task in tasks}
+    with _sigterm_interrupts(), build_lock(out):
+        state_dir = out / BUILD_DIR
+        for folder in {out, state_dir, state_dir / "logs", *(path.parent for path in targets.values())}:
+            remove_stale_temp_files(folder)  # of a build that was killed mid-write; nothing else
+        return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout)
 
 
-def _run_locked(tasks, out, data, workers, force, scheduler, progress) -> list[Outcome]:
+def _read_manifest(path: Path) -> dict:
+    """The previous build's record; an unreadable one is kept aside (`manifest.json.bad`) and ignored."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    try:
+        manifest = json.loads(raw)
+    except ValueError:
+        manifest = None
+    if isinstance(manifest, dict) and all(isinstance(v, dict) for v in manifest.values()):
+        return manifest
+    copy = path.with_name(path.name + ".bad")
+    try:
+        atomic_write_bytes(copy, raw)
+    except OSError as exc:
+        raise _cannot_write(copy, exc) from None
+    print(f"{path}: unreadable build manifest (kept as {copy.name}); rebuilding every report", file=sys.stderr)
+    return {}
+
+
+def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) -> list[Outcome]:
     state_dir = out / BUILD_DIR
     manifest_path = state_dir / "manifest.json"
-    try:
-        manifest = json.loads(manifest_path.read_text())
-    except (OSError, ValueError):
-        manifest = {}
+    manifest = _read_manifest(manifest_path)
     code_version = _code_version()
     notebooks = {name: notebook_path(name).read_bytes() for name in {t.notebook for t in tasks}}
     header = {"data_version": data.version, "package_version": __version__}
@@ -245,17 +451,24 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress) -> list[O
         digest = task.digest(data.version, code_version, notebooks[task.notebook])
         entry = manifest.get(task.slug, {})
         if not force and entry.get("hash") == digest and entry.get("status") == "built" \
-                and (out / f"{task.slug}.html").is_file():
+                and output_path(out, task.slug).is_file():
             outcomes.append(Outcome(task.slug, "skipped"))
+            entry.update(kind=task.kind, title=task.title, meta=task.meta)
         else:
             todo.append((task, digest))
     scratch = str(state_dir / "executed")
     bar = _progress(len(tasks), len(outcomes), progress)
     counts = {"built": 0, "failed": 0, "skipped": len(outcomes)}
 
+    def write(path: Path, content: bytes) -> None:
+        try:
+            atomic_write_bytes(path, content)
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+
     def finish(task: Task, digest: str, result: dict) -> None:
         if result["ok"]:
-            atomic_write_bytes(out / f"{task.slug}.html", result["html"])
+            write(output_path(out, task.slug), result["html"])
             outcome = Outcome(task.slug, "built", round(result["seconds"], 2))
         else:
             failed = ""
@@ -269,40 +482,76 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress) -> list[O
         counts[outcome.status] += 1
         outcomes.append(outcome)
         manifest[task.slug] = {"hash": digest if outcome.status == "built" else "", "status": outcome.status,
-                               "seconds": outcome.seconds, "error": outcome.error}
+                               "seconds": outcome.seconds, "error": outcome.error,
+                               "kind": task.kind, "title": task.title, "meta": task.meta}
         log = state_dir / "logs" / f"{task.slug.replace('/', '__')}.log"
-        atomic_write_bytes(log, json.dumps({**asdict(outcome), "parameters": task.parameters}, indent=2,
-                                           default=str).encode())
-        atomic_write_bytes(manifest_path, json.dumps(manifest, indent=2, sort_keys=True).encode())
+        write(log, json.dumps({**asdict(outcome), "parameters": task.parameters}, indent=2, default=str).encode())
+        write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True).encode())
         bar.update(1)
         bar.set_postfix_str(f"done {counts['built']} · failed {counts['failed']} · skipped {counts['skipped']}")
 
-    if todo:
-        if scheduler:
-            _run_dask(todo, header, scratch, scheduler, finish)
-        else:
-            with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-                futures = {pool.submit(render, _task_dict(task), header, scratch): (task, digest)
-                           for task, digest in todo}
-                for future in as_completed(futures):
-                    task, digest = futures[future]
-                    finish(task, digest, _result_of(future))
-    bar.close()
-    write_index(tasks, out, data, manifest)
-    write_methodology(out)
-    return sorted(outcomes, key=lambda o: o.slug)
+    interrupted = False
+    try:
+        if todo and scheduler:
+            _run_dask(todo, header, scratch, scheduler, timeout, finish)
+        elif todo:
+            _run_pool(todo, header, scratch, workers, timeout, finish)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        bar.close()
+    write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True).encode())
+    try:
+        write_index(tasks, out, data, manifest)
+        write_methodology(out)
+    except OSError as exc:
+        raise _cannot_write(out / "index.html", exc) from None
+    outcomes.sort(key=lambda o: o.slug)
+    if interrupted:
+        raise Interrupted(outcomes, len(tasks) - len(outcomes))
+    return outcomes
 
 
-def _run_dask(todo, header, scratch, scheduler, finish) -> None:
+def _run_pool(todo, header, scratch, workers, timeout, finish) -> None:
+    """Worker processes started fresh (spawn: no inherited lock, threads or open files)."""
+    import multiprocessing
+
+    pool = ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1, len(todo)),
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_worker, initargs=(os.getpid(),))
+    finished = False
+    try:
+        futures = {pool.submit(render, _task_dict(task), header, scratch, timeout): (task, digest)
+                   for task, digest in todo}
+        for future in as_completed(futures):
+            task, digest = futures[future]
+            finish(task, digest, _result_of(future))
+        finished = True
+    finally:
+        if not finished:  # Ctrl-C, SIGTERM or an unwritable folder: stop the workers now, not after their reports
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.kill()  # their kernels notice their parent is gone and exit within a second
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_dask(todo, header, scratch, scheduler, timeout, finish) -> None:
     from distributed import Client
     from distributed import as_completed as dask_completed
 
-    with Client(scheduler) as client:
-        futures = {client.submit(render, _task_dict(task), header, scratch, pure=False): (task, digest)
+    try:
+        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise DataError([Problem("--scheduler", None, "", f"cannot reach the scheduler at {scheduler} "
+                                                          f"(waited {SCHEDULER_TIMEOUT} s): {exc}")]) from None
+    with client:
+        futures = {client.submit(render, _task_dict(task), header, scratch, timeout, pure=False): (task, digest)
                    for task, digest in todo}
-        for future in dask_completed(list(futures)):
-            task, digest = futures[future]
-            finish(task, digest, _result_of(future))
+        try:
+            for future in dask_completed(list(futures)):
+                task, digest = futures[future]
+                finish(task, digest, _result_of(future))
+        finally:
+            client.cancel(list(futures))
 
 
 def _result_of(future) -> dict:
@@ -365,18 +614,35 @@ document.getElementById('filter').addEventListener('input', function (event) {
 """
 
 
+def _index_entries(tasks: list[Task], out: Path, manifest: dict) -> list[Task]:
+    """This build's tasks plus every report an earlier build recorded that is still on disk."""
+    entries = {task.slug: task for task in tasks}
+    for slug, entry in manifest.items():
+        meta = entry.get("meta")
+        if slug in entries or entry.get("kind") not in KINDS or not isinstance(meta, dict) \
+                or not isinstance(slug, str) or not all(CODE_PATTERN.fullmatch(p) for p in re.split(r"[/-]", slug)):
+            continue
+        if (out / f"{slug}.html").is_file():
+            entries[slug] = Task(entry["kind"], slug, "", {}, str(entry.get("title", slug)), meta)
+    return list(entries.values())
+
+
 def write_index(tasks: list[Task], out: Path, data: dataset.Dataset, manifest: dict) -> None:
     columns = (("entity", "Entitas"), ("type", "Jenis"), ("province", "Provinsi"), ("year", "Tahun"),
                ("score", "Nilai"), ("zone", "Zona"), ("category", "Kategori"), ("status", "Status"))
     rows = []
-    for task in sorted(tasks, key=lambda t: (KINDS.index(t.kind), t.meta.get("province") or "", t.slug)):
-        meta = task.meta
-        status = manifest.get(task.slug, {}).get("status", "")
+    listed = _index_entries(tasks, out, manifest)
+    for task in sorted(listed, key=lambda t: (KINDS.index(t.kind), str(t.meta.get("province") or ""), t.slug)):
+        meta = {k: ("" if v is None else v) if k in ("score", "year") else str(v if v is not None else "")
+                for k, v in task.meta.items()}
+        status = str(manifest.get(task.slug, {}).get("status", ""))
         built = (out / f"{task.slug}.html").is_file()
         score = meta.get("score")
+        score = score if isinstance(score, int | float) and not isinstance(score, bool) else None
+        name = meta.get("name", task.title)
         cells = [
-            (meta.get("name", task.title), f'<a href="{html.escape(task.slug)}.html">{html.escape(meta["name"])}</a>'
-             if built else html.escape(meta["name"])),
+            (name, f'<a href="{html.escape(task.slug)}.html">{html.escape(name)}</a>'
+             if built else html.escape(name)),
             (meta.get("type", ""), html.escape(meta.get("type", ""))),
             (meta.get("province", ""), html.escape(meta.get("province", ""))),
             (str(meta.get("year") or ""), html.escape(str(meta.get("year") or ""))),
@@ -403,7 +669,7 @@ th[data-order=asc]::after {{ content: " ▲"; }} th[data-order=desc]::after {{ c
 </head>
 <body>
 <h1>Laporan kepatuhan pelayanan publik</h1>
-<p>{len(tasks)} laporan · data {html.escape(data.version)} · kepatuhan {html.escape(__version__)}.
+<p>{len(listed)} laporan · data {html.escape(data.version)} · kepatuhan {html.escape(__version__)}.
 Cakupan sebagian: hanya entitas dengan nilai yang dipublikasikan.</p>
 <p><input id="filter" type="search" placeholder="Saring…" aria-label="Saring"></p>
 <table id="reports"><thead><tr>{head}</tr></thead><tbody>

@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
                           help="write the valid rows and list the skipped ones")
     importer.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     importer.add_argument("--data", type=Path, help="data folder with reference/ (default: data)")
+    importer.add_argument("--max-mb", type=float, default=16, metavar="MIB",
+                          help="largest input file (and unpacked XLSX) in MiB (default: 16)")
+    importer.add_argument("--max-rows", type=int, default=100_000, metavar="N", help="most rows (default: 100000)")
+    importer.add_argument("--max-cell", type=int, default=131072, metavar="CHARS",
+                          help="longest cell in characters (default: 131072)")
     importer.set_defaults(handler=cmd_import)
 
     entities = commands.add_parser("entities", help="list the entities with data, codes and years")
@@ -83,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--data", type=Path, help="data folder (default: data)")
     build.add_argument("--out", type=Path, default=None, help="reports folder (default: reports)")
     build.add_argument("--scheduler", metavar="ADDRESS", help="run on a dask.distributed cluster (tcp://HOST:PORT)")
+    build.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
+                       help="a cell running longer fails its report (default: 600)")
     build.set_defaults(handler=cmd_build)
 
     process = commands.add_parser("process", help="validate raw/ and (re)build data/processed/")
@@ -149,17 +156,24 @@ def cmd_validate(args) -> int:
 
 def cmd_import(args) -> int:
     from .dataset import name_index, read_regions
+    from .guards import MIB, Limits, output_problems, screen_imported
     from .importer import import_rows, write_rows
     from .io import display_path
 
     out = args.out
+    unsafe = output_problems(out, [args.file], {paths.raw_dir(args.data), paths.raw_dir()})
+    if unsafe:
+        raise DataError(unsafe)
     if out.exists() and not args.force:
         raise DataError([Problem(display_path(out), None, "", "already exists; use --force to overwrite")])
-    if out.resolve().parent == paths.raw_dir(args.data).resolve() and out.exists():
-        raise DataError([Problem(display_path(out), None, "", "refusing to overwrite a reviewed raw file")])
+    if min(args.max_mb, args.max_rows, args.max_cell) <= 0:
+        raise DataError([Problem("--max-mb/--max-rows/--max-cell", None, "", "caps must be positive")])
+    limits = Limits(int(args.max_mb * MIB), args.max_rows, args.max_cell)
     regions, aliases = read_regions(args.data)
     result = import_rows(args.file, name_index(regions, aliases), year=args.year,
-                         province=args.province, source_url=args.source_url)
+                         province=args.province, source_url=args.source_url, limits=limits)
+    result.rows, refused = screen_imported(result.rows, display_path(args.file))
+    result.problems += refused
     if result.problems and not args.skip_invalid:
         raise DataError(result.problems)
     if not result.rows:
@@ -194,7 +208,8 @@ def cmd_entities(args) -> int:
     rows = []
     for code, group in grouped:
         last = group.iloc[-1]
-        rows.append((last["province_code"] or "", code, last["entity_name"], last["entity_type"],
+        province = last["province_code"] if isinstance(last["province_code"], str) else ""  # K/L: none
+        rows.append((province, code, last["entity_name"], last["entity_type"],
                      ", ".join(str(y) for y in group["year"]),
                      f"{last['score']:.2f} ({last['year']})" if last["score"] == last["score"]
                      else f"zona {last['zone']}, no score ({last['year']})"))
@@ -216,8 +231,7 @@ def cmd_build(args) -> int:
     from .dataset import load, process
     from .io import display_path
 
-    if args.jobs is not None and args.jobs < 1:
-        raise DataError([Problem("-j", None, "", "needs at least one worker")])
+    _check_build_options(args)
     rebuilt, folder = process(args.data)  # validates raw/ whenever its checksum changed
     if rebuilt:
         print(f"{display_path(folder)}: raw data validated, processed tables rebuilt")
@@ -225,11 +239,17 @@ def cmd_build(args) -> int:
     data_dir = str(paths.data_root(args.data)) if args.data else ""
     tasks = build.plan(data, args.only, args.year, args.province, args.entity, data_dir=data_dir)
     if not tasks:
-        print("Nothing to build: no report matches the filters.")
-        return 0
+        raise DataError([Problem("build", None, "", _why_nothing(args, data))])
     out = args.out or paths.REPORTS_DIR
-    outcomes = build.run(tasks, out, data, workers=args.jobs, force=args.force, scheduler=args.scheduler,
-                         progress=sys.stderr.isatty())
+    try:
+        outcomes = build.run(tasks, out, data, workers=args.jobs, force=args.force, scheduler=args.scheduler,
+                             progress=sys.stderr.isatty(), timeout=args.timeout)
+    except build.Interrupted as stop:
+        counts = {s: sum(o.status == s for o in stop.outcomes) for s in ("built", "skipped", "failed")}
+        print(f"kepatuhan: interrupted: {counts['built']} built, {counts['skipped']} skipped (unchanged), "
+              f"{counts['failed']} failed, {stop.not_built} not built; finished reports and the manifest are "
+              f"kept, the next build does the rest → {display_path(out / 'index.html')}", file=sys.stderr)
+        return 130
     counts = {s: sum(o.status == s for o in outcomes) for s in ("built", "skipped", "failed")}
     print(f"{counts['built']} built, {counts['skipped']} skipped (unchanged), {counts['failed']} failed "
           f"in {time.perf_counter() - started:.1f} s → {display_path(out / 'index.html')}")
@@ -239,6 +259,35 @@ def cmd_build(args) -> int:
             saved = f" (failed notebook: {outcome.failed_notebook})" if outcome.failed_notebook else ""
             print(f"  FAILED {outcome.slug}: {where}: {outcome.error}{saved}", file=sys.stderr)
     return 1 if counts["failed"] else 0
+
+
+def _check_build_options(args) -> None:
+    problems = []
+    if args.jobs is not None and args.jobs < 1:
+        problems.append(Problem("-j", None, "", "needs at least one worker"))
+    if args.timeout < 1:
+        problems.append(Problem("--timeout", None, "", "needs at least one second"))
+    for option in ("entity", "province"):
+        value = getattr(args, option)
+        if value is not None and not value.strip():
+            problems.append(Problem(f"--{option}", None, "", "is empty; give a code or a name (or leave it out)"))
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        problems.append(Problem(str(args.out), None, "", "--out is a file, not a folder"))
+    if problems:
+        raise DataError(problems)
+
+
+def _why_nothing(args, data) -> str:
+    """Say why the filters left no report, instead of a silent success."""
+    filters = " ".join(f"--{name} {getattr(args, name)}" for name in ("only", "year", "province", "entity")
+                       if getattr(args, name) is not None)
+    years = sorted(int(y) for y in set(data.entities["year"]))
+    if args.year is not None and args.year not in years:
+        return (f"no report for --year {args.year}: no scores for that year "
+                f"(years with data: {', '.join(map(str, years))})")
+    if args.only == "national" and filters != "--only national":
+        return "the national overview covers every year and region; use --only national without other filters"
+    return f"no report matches {filters}"
 
 
 def cmd_process(args) -> int:

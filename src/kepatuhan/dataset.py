@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +19,8 @@ import pandas as pd
 
 from . import __version__, grading, paths
 from .errors import DataError, Problem
+from .files import atomic_write_bytes  # noqa: F401  (re-exported: importer, notebooks, build use it)
+from .guards import reference_problems
 from .names import Entity, NameIndex
 
 PROCESSED_TABLES = ("entities", "units", "aggregates", "conflicts", "entity_sources", "unit_sources")
@@ -58,6 +58,9 @@ def read_regions(data_dir: Path | str | None = None) -> tuple[pd.DataFrame, pd.D
     for path in (regions_path, aliases_path):
         if not path.is_file():
             raise DataError([Problem(str(path), None, "", "reference file missing")])
+    faults = reference_problems(regions_path, aliases_path)
+    if faults:
+        raise DataError(faults)
     regions = pd.read_csv(regions_path, dtype=str, keep_default_na=False)
     aliases = pd.read_csv(aliases_path, dtype=str, keep_default_na=False)
     return regions, aliases
@@ -84,7 +87,7 @@ def data_version(data_dir: Path | str | None = None) -> str:
 def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, list], list[Problem]]:
     """Typed tables grouped by kind, and every problem found in any of the files."""
     from .io import read_raw_table  # pandera is imported only when raw files are validated
-    from .validation import validate_table
+    from .validation import repeated_across_files, validate_table
 
     tables: dict[str, list] = {"entity": [], "unit": [], "aggregate": []}
     problems: list[Problem] = []
@@ -105,7 +108,7 @@ def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, 
         from .validation import order_problems
 
         problems += order_problems(pd.concat(tables["entity"], ignore_index=True))
-    return tables, problems
+    return tables, problems + repeated_across_files(tables)
 
 
 def _is_scheme_table(path: Path) -> bool:
@@ -334,21 +337,6 @@ def _read_manifest(folder: Path) -> dict | None:
     if not all((folder / f"{name}.csv").is_file() for name in PROCESSED_TABLES):
         return None
     return manifest
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from . import grading
 from .dataset import atomic_write_bytes
 from .errors import DataError, Problem
+from .guards import Limits, check_input, read_csv_cells, read_xlsx_cells
 from .io import COLUMNS, LABEL_COLUMNS, check_file, display_path, read_text
 from .names import NameIndex, NameNotFound
 from .parsing import (
@@ -54,26 +53,16 @@ class ImportResult:
     matched_fuzzy: list[str] = field(default_factory=list)
 
 
-def read_published(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, cells) of a CSV (',' or ';') or the first sheet of an XLSX."""
+def read_published(path: Path, limits: Limits | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line, cells) of a CSV (',' or ';') or the first sheet of an XLSX, within the caps."""
     label = display_path(path)
+    limits = limits or Limits()
+    check_file(path, "a CSV or XLSX file")
+    check_input(path, label, limits)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        check_file(path, "a CSV or XLSX file")
-        try:
-            sheet = pd.read_excel(path, dtype=str, header=None).fillna("")
-        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-            raise DataError([Problem(label, None, "", f"unreadable XLSX: {exc}")]) from None
-        table = [list(map(str, r)) for r in sheet.itertuples(index=False)]
-        lines = list(range(1, len(table) + 1))
+        table, lines = read_xlsx_cells(path, label, limits)
     else:
-        text = read_text(path, "a CSV or XLSX file")
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        table, lines = [], []
-        for cells in reader:
-            table.append(cells)
-            lines.append(reader.line_num)
+        table, lines = read_csv_cells(read_text(path, "a CSV or XLSX file"), label, limits)
     rows = [(line, [c.strip() for c in cells]) for line, cells in zip(lines, table, strict=True)
             if any(c.strip() for c in cells)]
     if not rows:
@@ -86,7 +75,10 @@ def map_header(header: list[str], label: str) -> dict[str, int]:
     for index, title in enumerate(header):
         cleaned = " ".join(title.casefold().replace("_", " ").split())
         for field_name, words in HEADER_WORDS.items():
-            if cleaned in {w.replace("_", " ") for w in words} and field_name not in positions:
+            if cleaned in {w.replace("_", " ") for w in words} and field_name in positions and field_name != "number":
+                raise DataError([Problem(label, 1, "header", f"columns {positions[field_name] + 1} and {index + 1} "
+                                         f"both hold the {field_name} ({header[positions[field_name]]!r}, {title!r})")])
+            if cleaned in {w.replace("_", " ") for w in words}:
                 positions[field_name] = index
     missing = [f for f in ("name", "score") if f not in positions]
     if missing:
@@ -98,11 +90,11 @@ def map_header(header: list[str], label: str) -> dict[str, int]:
 
 def import_rows(
     path: Path, names: NameIndex, year: int | None = None, province: str | None = None,
-    source_url: str | None = None,
+    source_url: str | None = None, limits: Limits | None = None,
 ) -> ImportResult:
     """Match and check every row; nothing is written here."""
     label = display_path(path)
-    header, rows = read_published(path)
+    header, rows = read_published(path, limits)
     positions = map_header(header, label)
     if "year" not in positions and year is None:
         raise DataError([Problem(label, 1, "header", "no Tahun/Year column: give --year")])

@@ -98,6 +98,7 @@ class NameIndex:
     entities: dict[str, Entity]
     _by_key: dict[str, set[str]] = field(default_factory=dict)
     _alias_keys: set[tuple[str, str]] = field(default_factory=set)
+    _pools: dict[frozenset[str], tuple[list[str], list[str]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, entities: Iterable[Entity], aliases: Iterable[tuple[str, str]] = ()) -> NameIndex:
@@ -149,16 +150,20 @@ class NameIndex:
             )
         return self._fuzzy(raw, key, pool, wanted_type, province_code)
 
+    def _choices(self, pool_codes: frozenset[str]) -> tuple[list[str], list[str]]:
+        """(comparison keys, their codes) of one candidate pool, built once per pool, not once per name."""
+        cached = self._pools.get(pool_codes)
+        if cached is None:
+            pairs = sorted((k, c) for k, codes in self._by_key.items() for c in codes if c in pool_codes)
+            cached = self._pools[pool_codes] = ([k for k, _ in pairs], [c for _, c in pairs])
+        return cached
+
     def _fuzzy(self, raw, key, pool, wanted_type, province_code) -> Match:
-        choices: dict[str, str] = {}
-        for candidate_key, codes in self._by_key.items():
-            for code in codes:
-                if any(e.code == code for e in pool):
-                    choices[f"{candidate_key}\x00{code}"] = candidate_key
-        scored = process.extract(key, choices, scorer=fuzz.ratio, limit=20)
+        keys, codes = self._choices(frozenset(e.code for e in pool))
+        scored = process.extract(key, keys, scorer=fuzz.ratio, limit=20)
         best_per_code: dict[str, float] = {}
-        for _, score, choice_id in scored:
-            code = choice_id.split("\x00")[1]
+        for _, score, position in scored:
+            code = codes[position]
             best_per_code[code] = max(best_per_code.get(code, 0.0), score)
         ranked = sorted(best_per_code.items(), key=lambda item: (-item[1], item[0]))
         if ranked:

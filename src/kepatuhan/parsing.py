@@ -9,8 +9,8 @@ from typing import NamedTuple
 URL_PATTERN = r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$"
 # "93,07", "99, 23", "91.01", "51", "50.39%": one to three digits, an optional decimal comma or point
 # (spaces around it tolerated, as news pages print them), at most two decimals.
-_PUBLISHED_NUMBER = re.compile(r"^(\d{1,3})(?:\s*[.,]\s*(\d{1,2}))?\s*%?$")
-_CANONICAL_SCORE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+_PUBLISHED_NUMBER = re.compile(r"^(\d{1,3})(?:\s*[.,]\s*(\d{1,2}))?\s*%?$", re.ASCII)  # 0-9 only, not ٩٣
+_CANONICAL_SCORE = re.compile(r"^\d{1,3}(\.\d{1,2})?$", re.ASCII)
 
 ZONE_WORDS = {
     "hijau": "hijau", "green": "hijau", "zona hijau": "hijau",

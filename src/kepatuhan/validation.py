@@ -7,6 +7,9 @@ rows or at the region list (codes exist, types agree, duplicates, label against 
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -98,6 +101,7 @@ def validate_table(table: RawTable, regions: pd.DataFrame) -> tuple[pd.DataFrame
                 message = f"{case.failure_case!r} {case.check}"
             problems.append(Problem(table.label, int(case.index), case.column, message))
     problems += _cross_checks(table, typed, regions)
+    problems += unit_code_problems(table) + name_problems(table)
     return typed, problems
 
 
@@ -150,7 +154,7 @@ def _cell(table, line, column, value, parse, problems, failed):
 
 
 def _year(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # int() would take "２０２４"
         raise ValueError(f"{text!r} is not a year")
     year = int(text)
     grading.scheme_for(year)  # raises the reason a year cannot be used
@@ -160,8 +164,10 @@ def _year(text: str) -> int:
 def _count(text: str) -> int:
     if text.startswith("-") and text[1:].isdigit():
         raise ValueError(f"{text!r} must not be negative")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"{text!r} is not a whole number")
+    if len(text) > 9:  # more than any count of Indonesian public bodies, and Int64 overflows at 19 digits
+        raise ValueError(f"{text!r} is too large for a count")
     return int(text)
 
 
@@ -289,4 +295,64 @@ def _duplicates(table: RawTable) -> list[Problem]:
             problems.append(Problem(table.label, int(line), "", f"exact duplicate of line {first_line[values]}"))
         else:
             first_line[values] = int(line)
+    return problems
+
+
+#: A unit code: its owner (a region code or a K/L short name), a slash, the unit's own slug.
+UNIT_CODE = re.compile(r"[a-z0-9][a-z0-9.-]*/[a-z0-9][a-z0-9._-]*")
+
+
+def unit_code_problems(table: RawTable) -> list[Problem]:
+    """A unit code is plain (no markup) and agrees with its row: a pemda unit's code starts with its
+    parent's code (`17.02/dinkes` belongs to 17.02), a Polres or Kantor Pertanahan code ends with its
+    location (`polri/17.04` lies in 17.04)."""
+    if table.kind != "unit":
+        return []
+    problems = []
+    for line, row in table.frame.iterrows():
+        code = row["unit_code"]
+        if not UNIT_CODE.fullmatch(code):
+            problems.append(Problem(table.label, int(line), "unit_code", f"{code!r} is not OWNER/slug "
+                                    "(lower-case letters, digits, '.', '-' only)"))
+            continue
+        owner, own = code.split("/", 1)
+        if row["unit_type"] in UNIT_PARENTS:
+            if own != row["location_code"]:
+                problems.append(Problem(table.label, int(line), "unit_code", f"{code!r} ends in {own!r} but the "
+                                        f"unit lies in {row['location_code']!r}"))
+        elif owner != row["parent_code"]:
+            problems.append(Problem(table.label, int(line), "unit_code", f"{code!r} starts with {owner!r} but its "
+                                    f"parent_code is {row['parent_code']!r}"))
+    return problems
+
+
+def repeated_across_files(tables: dict[str, list[pd.DataFrame]]) -> list[Problem]:
+    """The same row in two files (a list imported twice) counts once as a source, so it is an error."""
+    problems = []
+    for kind, frames in tables.items():
+        first: dict[tuple, tuple[str, int]] = {}
+        for frame in frames:
+            for values, label, line in zip(frame[list(COLUMNS[kind])].astype(str).itertuples(index=False, name=None),
+                                           frame["file"], frame["line"], strict=True):
+                seen = first.setdefault(values, (label, int(line)))
+                if seen[0] != label:
+                    problems.append(Problem(label, int(line), "", f"the same row as {seen[0]}:{seen[1]}"))
+    return problems
+
+
+def name_problems(table: RawTable) -> list[Problem]:
+    """Names go into CSV downloads and pages: none may start like a spreadsheet formula or hide a control
+    character (a line break, a NUL)."""
+    from .guards import FORMULA_SIGNS
+
+    column = {"entity": "entity_name", "unit": "unit_name"}.get(table.kind)
+    if column is None:
+        return []
+    problems = []
+    for line, name in table.frame[column].items():
+        if name.startswith(FORMULA_SIGNS):
+            problems.append(Problem(table.label, int(line), column, f"{name!r} starts with {name[0]!r}, which a "
+                                    "spreadsheet runs as a formula; remove the sign"))
+        elif any(unicodedata.category(c) == "Cc" for c in name):
+            problems.append(Problem(table.label, int(line), column, f"{name!r} holds a control character"))
     return problems

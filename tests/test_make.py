@@ -1,0 +1,66 @@
+"""The Makefile brings what the tests need and starts JupyterLab as root too (run with stand-in commands)."""
+
+import os
+import shutil
+import subprocess
+
+from kepatuhan import paths
+
+MAKE = shutil.which("make")
+
+
+def _bin(tmp_path, **scripts):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    os.symlink(shutil.which("id"), folder / "id")
+    for name, body in scripts.items():
+        (folder / name).write_text(f"#!/bin/bash\n{body}\n")
+        (folder / name).chmod(0o755)
+    return folder
+
+
+def _stamp(folder) -> str:
+    """A set-up stamp newer than pyproject.toml, so make does not try to (re)install .venv."""
+    stamp = folder / "installed"
+    stamp.touch()
+    return f"STAMP={stamp}"
+
+
+def _make(folder, *targets):
+    return subprocess.run([MAKE, "-s", "-C", str(paths.PROJECT_ROOT), *targets, _stamp(folder)],
+                          env={"PATH": str(folder), "HOME": os.environ.get("HOME", "/tmp")},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_make_test_installs_chromium_when_missing_and_permitted(tmp_path):
+    log = tmp_path / "apt.log"
+    folder = _bin(tmp_path, **{"apt-get": f'echo "$*" >> {log}'})
+    done = _make(folder, "chromium")
+    if os.getuid() == 0:
+        assert done.returncode == 0, done.stderr
+        assert log.read_text().splitlines() == ["update -qq", "install -y --no-install-recommends chromium -qq"]
+    else:
+        assert done.returncode != 0 and not log.exists()
+        assert "run: sudo apt-get install -y --no-install-recommends chromium" in done.stderr
+
+
+def test_make_test_stops_with_the_command_when_it_cannot_install(tmp_path):
+    folder = _bin(tmp_path)  # no chromium, no apt-get
+    done = _make(folder, "chromium")
+    assert done.returncode != 0
+    assert "make: the browser tests need Chromium; run: sudo apt-get install -y --no-install-recommends chromium" \
+        in done.stderr.splitlines()
+
+
+def test_make_test_depends_on_chromium():
+    rules = (paths.PROJECT_ROOT / "Makefile").read_text()
+    assert any(line.startswith("test:") and " chromium " in line for line in rules.splitlines())
+
+
+def test_make_lab_passes_allow_root_as_root(tmp_path):
+    folder = _bin(tmp_path, jupyter='echo "jupyter $*"')
+    done = subprocess.run([MAKE, "-s", "-C", str(paths.PROJECT_ROOT), "lab", f"BIN={folder}", _stamp(folder)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("jupyter lab --notebook-dir=notebooks")
+    assert ("--allow-root" in done.stdout) == (os.getuid() == 0)
