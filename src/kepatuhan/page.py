@@ -55,7 +55,7 @@ def page_resources(task: dict, header: dict) -> dict:
     parameters = ", ".join(f"{f(f'page.param.{k}') if f.has(f'page.param.{k}') else k} {v}" for k, v in shown)
     return {
         "lang": lang, "title": task["title"],
-        "index_href": relative(task["slug"], "index.html"),
+        "index_href": relative(task["slug"], ("" if lang == "id" else f"{lang}/") + "index.html"),
         "methodology_href": relative(task["slug"], METHODOLOGY_PAGES[lang]),
         "back": f("page.back"), "methodology": f("page.methodology"), "sources_label": f("page.sources_link"),
         "parameters_label": f("page.parameters"), "parameters": parameters,
@@ -64,7 +64,22 @@ def page_resources(task: dict, header: dict) -> dict:
         "citation": f("page.citation", title=task["title"], data_version=header["data_version"],
                       package=header["package_version"]),
         "licence": f("page.licence"),
+        **site_links(task, f),
     }
+
+
+def site_links(task: dict, f: Formatter) -> dict:
+    """The report's place in the site: its twin in the other language, its CSV, the other years, citation tags."""
+    links = task.get("links") or {}
+    slug = task["slug"]
+    years = [{"year": year, "href": relative(slug, target), "current": target == slug}
+             for year, target in links.get("years", [])]
+    twins = [{"lang": lang, "label": f(f"site.lang.{lang}"), "href": relative(slug, target)}
+             for lang, target in links.get("twins", [])]
+    return {"twins": twins, "years": years, "years_label": f("page.years"),
+            "csv_href": relative(slug, links["csv"]) if links.get("csv") else "", "csv_label": f("page.csv"),
+            "data_date": str(links.get("data_date", "")),
+            "citation_url": slug + ".html"}
 
 
 def to_html(nb, task: dict, header: dict) -> bytes:

@@ -1,0 +1,254 @@
+"""The report site around the reports: the landing page, the data behind each report, downloads, citation.
+
+A report's CSV holds the rows it shows (picked with the same `compare`/`trend` calls its view makes)
+and the digest of those rows plus the aggregates of its year is what decides whether it is rebuilt:
+a change elsewhere in the data leaves it alone. The landing page of each language is one Jinja2
+page with its rows in HTML and the name normalisation rules and alias keys as JSON, so its search
+understands "Pemkab Rejang Lebong", "Kab. Rejang" or "17.02" from file:// with no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, compare, dataset, names, paths
+from .files import atomic_write_bytes
+from .messages import LANGS, Formatter
+
+TEMPLATES_DIR = Path(__file__).parent / "templates" / "site"
+DOWNLOADS = "downloads"
+#: The columns of a report's CSV, in order: what was shown, and where it was published.
+CSV_COLUMNS = ("section", "year", "code", "name", "type", "province", "score", "zone", "category", "opinion",
+               "source_url")
+#: Zip entries get this date, so the XLSX download is byte-identical from one build to the next.
+FIXED_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+def lang_root(lang: str) -> str:
+    """The folder of a language's site below the reports folder ("" for Indonesian, "en/" for English)."""
+    return "" if lang == LANGS[0] else f"{lang}/"
+
+
+def twin(slug: str, lang: str, other: str) -> str:
+    """The slug of the same report in the `other` language."""
+    return lang_root(other) + slug[len(lang_root(lang)):]
+
+
+# -- what a report shows --------------------------------------------------------------------------
+
+def _entity_frame(rows: pd.DataFrame, section: str) -> pd.DataFrame:
+    return pd.DataFrame({"section": section, "year": rows["year"], "code": rows["entity_code"],
+                         "name": rows["entity_name"], "type": rows["entity_type"],
+                         "province": rows["province_name"], "score": rows["score"], "zone": rows["zone"],
+                         "category": rows["category"], "opinion": rows["opinion"], "source_url": rows["source_url"]})
+
+
+def _unit_frame(rows: pd.DataFrame, section: str) -> pd.DataFrame:
+    return pd.DataFrame({"section": section, "year": rows["year"], "code": rows["unit_code"],
+                         "name": rows["unit_name"], "type": rows["unit_type"], "province": rows["province_name"],
+                         "score": rows["score"], "zone": rows["zone"], "category": rows["category"],
+                         "opinion": rows["opinion"], "source_url": rows["source_url"]})
+
+
+def shown_rows(data: dataset.Dataset, kind: str, code: str, year: int) -> pd.DataFrame:
+    """The rows a report shows, one section per table: what its CSV holds and what its digest covers."""
+    e, u = data.entities, data.units
+    parts = []
+    if kind == "entity":
+        own = e[e["entity_code"] == code].sort_values("year")
+        parts.append(_entity_frame(own, "trend"))
+        row = own[own["year"] == year]
+        entity_type = str(row["entity_type"].iloc[0]) if len(row) else ""
+        if entity_type in compare.PEER_TYPES:
+            parts.append(_entity_frame(compare.province_peers(e, year, row["province_code"].iloc[0]), "province_peers"))
+        parts.append(_entity_frame(compare.type_peers(e, year, entity_type), "type_peers"))
+        parts.append(_unit_frame(compare.unit_ranking(u, code, year), "units"))
+    elif kind == "province":
+        ranked_provinces = compare.type_peers(e, year, "provinsi")
+        listed = e[(e["year"] == year) & (e["province_code"] == code) & e["entity_type"].isin(compare.PEMDA_TYPES)]
+        parts.append(_entity_frame(listed.sort_values(["entity_type", "entity_code"]), "pemda"))
+        parts.append(_entity_frame(ranked_provinces, "provinces"))
+        earlier = e[(e["province_code"] == code) & (e["year"] < year) & e["entity_type"].isin(compare.PEER_TYPES)]
+        if len(earlier):
+            parts.append(_entity_frame(compare.province_peers(e, int(earlier["year"].max()), code), "previous"))
+        for unit_type in ("polres", "kantor_pertanahan"):
+            parts.append(_unit_frame(compare.located_units(u, code, year, unit_type), unit_type))
+    else:  # the national overview reads every year of every entity
+        parts.append(_entity_frame(e.sort_values(["year", "entity_code"]), "entities"))
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.reindex(columns=list(CSV_COLUMNS))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\n", float_format="%.2f").encode("utf-8")
+
+
+def inputs_digest(data: dataset.Dataset, kind: str, code: str, year: int) -> str:
+    """Hash of the data one report reads: its rows, the peer sets it ranks against, its year's aggregates."""
+    a = data.aggregates
+    aggregates = a if kind == "national" else a[a["year"] == year]
+    c = data.conflicts
+    conflicts = c[c["code"] == code] if kind == "entity" and len(c) else c.iloc[0:0] if kind == "entity" else c
+    digest = hashlib.sha256(csv_bytes(shown_rows(data, kind, code, year)))
+    for frame in (aggregates, conflicts):
+        digest.update(frame.to_csv(index=False, lineterminator="\n").encode())
+    if kind != "entity":
+        digest.update(csv_bytes(data.units[data.units["year"] == year]) if kind == "national" else b"")
+    return digest.hexdigest()
+
+
+def code_digest() -> str:
+    """Hash of everything in the package that shapes a page: modules, templates, catalogue."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in here.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(here)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def reference_digest(data_dir: str = "") -> str:
+    """Hash of the reference files (regions, aliases, grading schemes, boundary geometry)."""
+    root = paths.reference_dir(data_dir or None)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+# -- downloads ------------------------------------------------------------------------------------
+
+DATASET_TABLES = ("entities", "units", "aggregates")
+
+
+def _stable_zip(raw: bytes) -> bytes:
+    """The same zip with fixed entry dates and order: openpyxl stamps the time of writing."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def dataset_xlsx(data: dataset.Dataset) -> bytes:
+    from datetime import datetime
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name in DATASET_TABLES:
+            getattr(data, name).to_excel(writer, sheet_name=name, index=False)
+        book = writer.book
+        book.properties.created = book.properties.modified = datetime(2020, 1, 1)
+        book.properties.creator = "kepatuhan"
+    return _stable_zip(buffer.getvalue())
+
+
+def write_downloads(out: Path, data: dataset.Dataset) -> dict[str, str]:
+    """The whole validated dataset as CSV (one file per table) and XLSX, with a README of columns and licences."""
+    folder = out / DOWNLOADS
+    files = {}
+    for name in DATASET_TABLES:
+        atomic_write_bytes(folder / f"kepatuhan-{name}.csv", csv_bytes(getattr(data, name)))
+        files[name] = f"{DOWNLOADS}/kepatuhan-{name}.csv"
+    atomic_write_bytes(folder / "kepatuhan.xlsx", dataset_xlsx(data))
+    files["xlsx"] = f"{DOWNLOADS}/kepatuhan.xlsx"
+    atomic_write_bytes(folder / "README.txt", downloads_readme(data).encode("utf-8"))
+    files["readme"] = f"{DOWNLOADS}/README.txt"
+    return files
+
+
+def downloads_readme(data: dataset.Dataset) -> str:
+    f = Formatter("en")
+    lines = [f("site.readme.title", version=data.version), "", f("site.readme.intro"), ""]
+    for name in DATASET_TABLES:
+        lines.append(f"kepatuhan-{name}.csv ({len(getattr(data, name))} rows; also a sheet of kepatuhan.xlsx)")
+        lines += [f"  {column}: {f(f'site.column.{column}') if f.has(f'site.column.{column}') else ''}".rstrip()
+                  for column in getattr(data, name).columns]
+        lines.append("")
+    lines += [f("site.readme.licences"), ""]
+    return "\n".join(lines)
+
+
+# -- the landing page -----------------------------------------------------------------------------
+
+def search_keys(data: dataset.Dataset) -> dict[str, list[str]]:
+    """{code: comparison keys of its name and of every alias}, as `names.split_name` makes them."""
+    keys: dict[str, set[str]] = {}
+    for entity in data.names.entities.values():
+        keys.setdefault(entity.code, set()).add(names.split_name(entity.name)[1])
+    for alias, code in zip(data.aliases["alias"], data.aliases["code"], strict=True):
+        keys.setdefault(str(code), set()).add(names.split_name(str(alias))[1])
+    return {code: sorted(k for k in found if k) for code, found in keys.items()}
+
+
+def headline(data: dataset.Dataset, f: Formatter) -> dict:
+    """Figures of the latest year: results in the data per type and zone, beside the published count."""
+    e, a = data.entities, data.aggregates
+    year = int(e["year"].max())
+    rows = e[e["year"] == year]
+    national = a[(a["year"] == year) & a["scope_code"].isna()]
+    published = national[national["measure"].isin(["assessed", "sampled"]) & (national["entity_type"] != "all")]
+    published = dict(zip(published["entity_type"], published["count"].astype(int), strict=True))
+    table = []
+    for entity_type, group in rows.groupby("entity_type"):
+        zones = group["zone"].value_counts()
+        table.append({"type": f(f"site.type.{entity_type}"), "n": int(len(group)),
+                      "scored": int(group["score"].notna().sum()),
+                      "of": published.get(entity_type), "zones": {z: int(zones.get(z, 0)) for z in
+                                                                  ("hijau", "kuning", "merah")}})
+    total = national[national["entity_type"].eq("all") & national["measure"].isin(["assessed", "sampled"])]
+    return {"year": year, "n": int(len(rows)), "of": int(total["count"].iloc[0]) if len(total) else None,
+            "rows": table}
+
+
+def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: dict) -> bytes:
+    from jinja2 import Environment, FileSystemLoader
+
+    f = Formatter(lang)
+    years = sorted({e["year"] for e in entries if e["year"]}, reverse=True)
+    provinces = sorted({(e["province_code"], e["province"]) for e in entries if e["province"]})
+    types = sorted({e["type"] for e in entries if e["type"]})
+    rules = {"prefixes": [list(p) for p in names._PREFIXES]}
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    page = env.get_template("index.html.j2").render(
+        f=f, lang=lang, entries=entries, years=years, provinces=provinces, types=types, rules=rules,
+        keys=search_keys(data), headline=headline(data, f), links=links, version=data.version,
+        package=__version__, zones=("hijau", "kuning", "merah"),
+        categories=sorted({e["category"] for e in entries if e["category"]}))
+    return page.encode("utf-8")
+
+
+def write_landing(out: Path, data: dataset.Dataset, reports: list[dict]) -> list[Path]:
+    """reports/index.html and reports/en/index.html, each listing that language's reports on disk."""
+    downloads = write_downloads(out, data)
+    written = []
+    for lang in LANGS:
+        root = lang_root(lang)
+        up = "../" * root.count("/")
+        mine = [r for r in reports if r["lang"] == lang]
+        for r in mine:
+            r["href"] = r["slug"][len(root):] + ".html"
+            r["csv"] = r["slug"][len(root):] + ".csv" if (out / f"{r['slug']}.csv").is_file() else ""
+        links = {"downloads": {k: up + v for k, v in downloads.items()},
+                 "methodology": "methodology.html",
+                 "national": next((r["href"] for r in sorted(mine, key=lambda r: -(r["year"] or 0))
+                                   if r["kind"] == "national"), ""),
+                 "twins": {other: up + lang_root(other) + "index.html" for other in LANGS if other != lang}}
+        target = out / root / "index.html"
+        atomic_write_bytes(target, landing_html(mine, data, lang, links))
+        written.append(target)
+    return written
+
+
+def as_json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
