@@ -511,8 +511,8 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) 
     def finish(task: Task, digest: str, result: dict) -> None:
         if result["ok"]:
             key = (task.kind, task.code, int(task.parameters.get("year") or 0))
-            write(output_path(out, task.slug).with_suffix(".csv"), site.csv_bytes(site.shown_rows(data, *key)))
             write(output_path(out, task.slug), result["html"])
+            write(output_path(out, task.slug).with_suffix(".csv"), site.csv_bytes(site.shown_rows(data, *key)))
             outcome = Outcome(task.slug, "built", round(result["seconds"], 2))
         else:
             failed = ""

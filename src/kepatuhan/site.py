@@ -206,8 +206,9 @@ def headline(data: dataset.Dataset, f: Formatter) -> dict:
                       "of": published.get(entity_type), "zones": {z: int(zones.get(z, 0)) for z in
                                                                   ("hijau", "kuning", "merah")}})
     total = national[national["entity_type"].eq("all") & national["measure"].isin(["assessed", "sampled"])]
+    measure = "sampled" if "sampled" in set(national["measure"]) else "assessed"
     return {"year": year, "n": int(len(rows)), "of": int(total["count"].iloc[0]) if len(total) else None,
-            "rows": table}
+            "measure": measure, "rows": table}
 
 
 def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: dict) -> bytes:
