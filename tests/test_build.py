@@ -94,7 +94,7 @@ def test_index_lists_every_report_and_escapes(built, tmp_path):
     (tmp_path / "entity/99.99/2024.html").write_text("<html></html>")
     build.write_index([hostile], tmp_path, data, {"entity/99.99/2024": {"status": 'built"><script>'}})
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&lt;b&gt;" in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;&lt;b&gt;" in page
     assert "&lt;i&gt;P&lt;/i&gt;" in page
     assert "<img" not in page and "<b>" not in page and "<i>" not in page
     # the page's own script and three JSON data blocks, none from the data
