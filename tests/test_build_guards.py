@@ -109,6 +109,8 @@ def test_files_follow_the_umask(tmp_path):
 
 # -- the command line ----------------------------------------------------------------------------
 
+ONE_REPORT = ("--entity", "17.02", "--year", "2024", "--lang", "id")
+
 def _cli(capsys, *argv):
     code = cli.main(list(argv))
     captured = capsys.readouterr()
@@ -154,12 +156,10 @@ def test_a_corrupt_manifest_is_kept_aside_and_everything_rebuilt(capsys, tmp_pat
 
 
 def test_a_corrupt_manifest_rebuilds_the_report(capsys, tmp_path):
-    code, out, err = _cli(capsys, "build", "--entity", "17.02", "--year", "2024", "--lang", "id", "--out", str(tmp_path),
-                          "-j", "1")
+    code, out, err = _cli(capsys, "build", *ONE_REPORT, "--out", str(tmp_path), "-j", "1")
     assert code == 0
     (tmp_path / ".build/manifest.json").write_text("null")
-    code, out, err = _cli(capsys, "build", "--entity", "17.02", "--year", "2024", "--lang", "id", "--out", str(tmp_path),
-                          "-j", "1")
+    code, out, err = _cli(capsys, "build", *ONE_REPORT, "--out", str(tmp_path), "-j", "1")
     assert code == 0 and "1 built, 0 skipped" in out and "unreadable build manifest" in err
 
 
@@ -170,8 +170,7 @@ def test_a_full_or_read_only_folder_names_the_path_and_leaves_nothing_partial(ca
         raise OSError(failure, __import__("os").strerror(failure), str(path))
 
     monkeypatch.setattr(build, "atomic_write_bytes", refuse)
-    code, out, err = _cli(capsys, "build", "--entity", "17.02", "--year", "2024", "--lang", "id", "--out", str(tmp_path),
-                          "-j", "1")
+    code, out, err = _cli(capsys, "build", *ONE_REPORT, "--out", str(tmp_path), "-j", "1")
     assert code == 2, err
     assert f"{tmp_path}/entity/17.02/2024.html: cannot write: " in err and "left nothing partial" in err
     assert "internal error" not in err and "Traceback" not in err

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
-import html
 import json
 import os
 import re
@@ -36,8 +35,8 @@ from pathlib import Path
 from . import __version__, dataset, paths, site
 from .errors import DataError, Problem
 from .files import atomic_write_bytes, remove_stale_temp_files
-from .notebooks import notebook_path
 from .messages import LANGS, Formatter
+from .notebooks import notebook_path
 from .page import to_html, write_methodology
 
 BUILD_DIR = ".build"
@@ -82,13 +81,19 @@ class Task:
     def code(self) -> str:
         return str(self.parameters.get("entity") or self.parameters.get("province") or "")
 
+    @property
+    def subject(self) -> tuple[str, str, int]:
+        """(kind, code, year): what the report is about, the key of its data and its CSV."""
+        return self.kind, self.code, int(self.parameters.get("year") or 0)
+
     def links(self) -> dict:
         """Where the page links: its twin in each other language, its CSV, the other years of its subject."""
         lang = self.parameters.get("lang", LANGS[0])
         tail = self.slug[len(_lang_prefix(lang)):]
         return {"twins": [[other, _lang_prefix(other) + tail + ".html"] for other in LANGS if other != lang],
                 "csv": self.slug + ".csv",
-                "years": [[y, report_path(self.kind, self.code, y, lang) + ".html"] for y in self.meta.get("years", [])]}
+                "years": [[y, report_path(self.kind, self.code, y, lang) + ".html"]
+                          for y in self.meta.get("years", [])]}
 
 
 @dataclass
@@ -136,7 +141,7 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
     if only in (None, "entity"):
         chosen = entities if year is None else entities[entities["year"] == year]
         for row in chosen.sort_values(["entity_code", "year"]).itertuples(index=False):
-            if (province_code and row.province_code != province_code) or (entity_code and row.entity_code != entity_code):
+            if province_code and row.province_code != province_code or entity_code and row.entity_code != entity_code:
                 continue
             code = _code(row.entity_code, "entity code", regions)
             scored = row.score == row.score
@@ -485,12 +490,9 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) 
     header = {"data_version": data.version, "package_version": __version__, "data_date": _data_date(data)}
     outcomes: list[Outcome] = []
     todo: list[tuple[Task, str]] = []
-    inputs: dict[tuple, str] = {}
+    inputs = site.InputDigests(data)
     for task in tasks:
-        key = (task.kind, task.code, int(task.parameters.get("year") or 0))
-        if key not in inputs:
-            inputs[key] = site.inputs_digest(data, *key)
-        digest = task.digest(inputs[key], code_version, notebooks[task.notebook])
+        digest = task.digest(inputs(*task.subject), code_version, notebooks[task.notebook])
         entry = manifest.get(task.slug, {})
         if not force and entry.get("hash") == digest and entry.get("status") == "built" \
                 and output_path(out, task.slug).is_file():
@@ -510,9 +512,8 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) 
 
     def finish(task: Task, digest: str, result: dict) -> None:
         if result["ok"]:
-            key = (task.kind, task.code, int(task.parameters.get("year") or 0))
             write(output_path(out, task.slug), result["html"])
-            write(output_path(out, task.slug).with_suffix(".csv"), site.csv_bytes(site.shown_rows(data, *key)))
+            write(output_path(out, task.slug).with_suffix(".csv"), site.csv_bytes(site.shown_rows(data, *task.subject)))
             outcome = Outcome(task.slug, "built", round(result["seconds"], 2))
         else:
             failed = ""
@@ -565,8 +566,8 @@ def _run_pool(todo, header, scratch, workers, timeout, finish) -> None:
                                initializer=init_worker, initargs=(os.getpid(),))
     finished = False
     try:
-        futures = {pool.submit(render, _task_dict(task, header["data_date"]), header, scratch, timeout): (task, digest)
-                   for task, digest in todo}
+        futures = {pool.submit(render, _task_dict(task, header["data_date"]), header, scratch, timeout):
+                   (task, digest) for task, digest in todo}
         for future in as_completed(futures):
             task, digest = futures[future]
             finish(task, digest, _result_of(future))
@@ -588,8 +589,8 @@ def _run_dask(todo, header, scratch, scheduler, timeout, finish) -> None:
         raise DataError([Problem("--scheduler", None, "", f"cannot reach the scheduler at {scheduler} "
                                                           f"(waited {SCHEDULER_TIMEOUT} s): {exc}")]) from None
     with client:
-        futures = {client.submit(render, _task_dict(task, header["data_date"]), header, scratch, timeout, pure=False): (task, digest)
-                   for task, digest in todo}
+        futures = {client.submit(render, _task_dict(task, header["data_date"]), header, scratch, timeout,
+                                 pure=False): (task, digest) for task, digest in todo}
         try:
             for future in dask_completed(list(futures)):
                 task, digest = futures[future]

@@ -89,18 +89,85 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.2f").encode("utf-8")
 
 
-def inputs_digest(data: dataset.Dataset, kind: str, code: str, year: int) -> str:
-    """Hash of the data one report reads: its rows, the peer sets it ranks against, its year's aggregates."""
-    a = data.aggregates
-    aggregates = a if kind == "national" else a[a["year"] == year]
-    c = data.conflicts
-    conflicts = c[c["code"] == code] if kind == "entity" and len(c) else c.iloc[0:0] if kind == "entity" else c
-    digest = hashlib.sha256(csv_bytes(shown_rows(data, kind, code, year)))
-    for frame in (aggregates, conflicts):
-        digest.update(frame.to_csv(index=False, lineterminator="\n").encode())
-    if kind != "entity":
-        digest.update(csv_bytes(data.units[data.units["year"] == year]) if kind == "national" else b"")
-    return digest.hexdigest()
+class InputDigests:
+    """Hash of the data one report reads: the rows it shows (its own, the peer sets it ranks against, its
+    units), the sources and conflicts behind each of them, and the aggregates of its year (of every year
+    for the national overview). Row and peer-set hashes are computed once per build, not once per report."""
+
+    def __init__(self, data: dataset.Dataset):
+        self.data = data
+        self.rows = {**self._row_digests(data.entities, data.entity_sources, "entity_code"),
+                     **self._row_digests(data.units, data.unit_sources, "unit_code")}
+        self.aggregates: dict[int | None, str] = {}
+        self.reports: dict[tuple, str] = {}
+        self._groups()
+
+    def _row_digests(self, rows: pd.DataFrame, sources: pd.DataFrame, column: str) -> dict[tuple, str]:
+        def text(frame: pd.DataFrame) -> str:
+            return frame.to_csv(index=False, header=False, lineterminator="\n", float_format="%.2f")
+
+        source_text = {key: text(group) for key, group in sources.groupby([column, "year"], sort=False)}
+        c = self.data.conflicts
+        conflict_text = {key: text(group) for key, group in c.groupby(["code", "year"], sort=False)} if len(c) else {}
+        digests = {}
+        for key, (_, row) in zip(zip(rows[column], rows["year"], strict=True), rows.iterrows(), strict=True):
+            key = (str(key[0]), int(key[1]))
+            body = text(row.to_frame().T) + source_text.get(key, "") + conflict_text.get(key, "")
+            digests[key] = hashlib.sha256(body.encode()).hexdigest()
+        return digests
+
+    def _digest(self, keys) -> str:
+        """One hash over a set of rows (their order is the view's business: it follows from their content)."""
+        return hashlib.sha256("".join(sorted(self.rows[k] for k in keys)).encode()).hexdigest()
+
+    def _groups(self) -> None:
+        e, u = self.data.entities, self.data.units
+        keys = list(zip(e["entity_code"].astype(str), e["year"].astype(int), strict=True))
+        unit_keys = list(zip(u["unit_code"].astype(str), u["year"].astype(int), strict=True))
+        self.own, self.of_type, self.of_province, self.units_of, self.located = {}, {}, {}, {}, {}
+        for key, kind, province in zip(keys, e["entity_type"], e["province_code"], strict=True):
+            self.own.setdefault(key[0], []).append(key)
+            self.of_type.setdefault((key[1], kind), []).append(key)
+            self.of_province.setdefault((key[1], province, kind), []).append(key)
+        for key, parent, province, unit_type in zip(unit_keys, u["parent_code"], u["province_code"], u["unit_type"],
+                                                    strict=True):
+            self.units_of.setdefault((parent, key[1]), []).append(key)
+            self.located.setdefault((province, key[1], unit_type), []).append(key)
+        self.years_of_province = {}
+        for (year, province, kind) in self.of_province:
+            if kind in compare.PEER_TYPES:
+                self.years_of_province.setdefault(province, set()).add(year)
+
+    def __call__(self, kind: str, code: str, year: int) -> str:
+        if (kind, code, year) not in self.reports:
+            scope = None if kind == "national" else year
+            if scope not in self.aggregates:
+                a = self.data.aggregates
+                chosen = a if scope is None else a[a["year"] == year]
+                self.aggregates[scope] = hashlib.sha256(csv_bytes(chosen)).hexdigest()
+            body = self.aggregates[scope] + "".join(self._digest(keys) for keys in self._sets(kind, code, year))
+            self.reports[(kind, code, year)] = hashlib.sha256(body.encode()).hexdigest()
+        return self.reports[(kind, code, year)]
+
+    def _sets(self, kind: str, code: str, year: int) -> list[list[tuple]]:
+        """The groups of rows a report reads, as `shown_rows` picks them (label-only rows included: lists show them)."""
+        if kind == "national":
+            return [list(self.rows)]
+        if kind == "entity":
+            own = self.own.get(code, [])
+            entity = self.data.names.entities.get(code)
+            entity_type, province = (entity.type, entity.province_code) if entity else ("", "")
+            sets = [own, self.of_type.get((year, entity_type), []), self.units_of.get((code, year), [])]
+            if entity_type in compare.PEER_TYPES:
+                sets.append([k for t in compare.PEER_TYPES for k in self.of_province.get((year, province, t), [])])
+            return sets
+        sets = [[k for t in compare.PEMDA_TYPES for k in self.of_province.get((year, code, t), [])],
+                self.of_type.get((year, "provinsi"), [])]
+        earlier = [y for y in self.years_of_province.get(code, ()) if y < year]
+        if earlier:
+            sets.append([k for t in compare.PEER_TYPES for k in self.of_province.get((max(earlier), code, t), [])])
+        sets += [self.located.get((code, year, t), []) for t in ("polres", "kantor_pertanahan")]
+        return sets
 
 
 def code_digest() -> str:
