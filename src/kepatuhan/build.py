@@ -409,6 +409,14 @@ def build_lock(out: Path) -> Iterator[None]:
             _LOCKED.discard(key)
 
 
+def digests(tasks: list[Task], data: dataset.Dataset) -> dict[str, str]:
+    """{slug: hash of what shapes the report}: a report whose hash is unchanged is not rebuilt."""
+    code_version = site.code_digest() + site.reference_digest(_data_dir(tasks))
+    notebooks = {name: notebook_path(name).read_bytes() for name in {t.notebook for t in tasks}}
+    inputs = site.InputDigests(data)
+    return {task.slug: task.digest(inputs(*task.subject), code_version, notebooks[task.notebook]) for task in tasks}
+
+
 def _data_dir(tasks: list[Task]) -> str:
     return next((str(t.parameters.get("data_dir") or "") for t in tasks), "")
 
@@ -485,14 +493,12 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) 
     state_dir = out / BUILD_DIR
     manifest_path = state_dir / "manifest.json"
     manifest = _read_manifest(manifest_path)
-    code_version = site.code_digest() + site.reference_digest(_data_dir(tasks))
-    notebooks = {name: notebook_path(name).read_bytes() for name in {t.notebook for t in tasks}}
     header = {"data_version": data.version, "package_version": __version__, "data_date": _data_date(data)}
     outcomes: list[Outcome] = []
     todo: list[tuple[Task, str]] = []
-    inputs = site.InputDigests(data)
+    hashes = digests(tasks, data)
     for task in tasks:
-        digest = task.digest(inputs(*task.subject), code_version, notebooks[task.notebook])
+        digest = hashes[task.slug]
         entry = manifest.get(task.slug, {})
         if not force and entry.get("hash") == digest and entry.get("status") == "built" \
                 and output_path(out, task.slug).is_file():

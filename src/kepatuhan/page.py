@@ -72,7 +72,7 @@ def site_links(task: dict, f: Formatter) -> dict:
     """The report's place in the site: its twin in the other language, its CSV, the other years, citation tags."""
     links = task.get("links") or {}
     slug = task["slug"]
-    years = [{"year": year, "href": relative(slug, target), "current": target == slug}
+    years = [{"year": year, "href": relative(slug, target), "current": target == f"{slug}.html"}
              for year, target in links.get("years", [])]
     twins = [{"lang": lang, "label": f(f"site.lang.{lang}"), "href": relative(slug, target)}
              for lang, target in links.get("twins", [])]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -151,8 +152,8 @@ class InputDigests:
 
     def _sets(self, kind: str, code: str, year: int) -> list[list[tuple]]:
         """The groups of rows a report reads, as `shown_rows` picks them (label-only rows included: lists show them)."""
-        if kind == "national":
-            return [list(self.rows)]
+        if kind == "national":  # every entity row of every year; it shows no unit
+            return [[key for keys in self.own.values() for key in keys]]
         if kind == "entity":
             own = self.own.get(code, [])
             entity = self.data.names.entities.get(code)
@@ -202,7 +203,10 @@ def _stable_zip(raw: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time as "modified"
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", content)
+            target.writestr(fixed, content)
     return out.getvalue()
 
 
