@@ -112,8 +112,8 @@ def national_map(entities: pd.DataFrame, year: int, level: str = "kabkota", lang
     shapes = geometry.load(level, data_dir)
     codes = sorted(shapes)
     labels, kind = results(entities, year, codes, by)
-    fig = _figure(7.0, 3.2)
-    ax = fig.add_axes((0.0, 0.12, 1.0, 0.88 if title is None else 0.82))
+    fig = _figure(9.5, 4.6)  # Indonesia is wide: at 9.5 in a kab/kota is still seen
+    ax = fig.add_axes((0.0, 0.16, 1.0, 0.84 if title is None else 0.77))
     _frame(ax, INDONESIA)
     _fill(ax, level, data_dir, codes, labels, kind, linewidth=0.15)
     provinces = geometry.load("provinsi", data_dir)
@@ -181,8 +181,8 @@ def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
     codes = sorted(c for c, s in regencies.items() if s.province_code == province_code)
     labels, kind = results(entities, year, codes, by)
     own_labels, own_kind = results(entities, year, [code], by or kind)
-    fig = _figure(6.0, 3.0)
-    ax = fig.add_axes((0.0, 0.14, 0.64, 0.86))
+    fig = _figure(6.0, 3.4)
+    ax = fig.add_axes((0.0, 0.26, 0.64, 0.74))
     _frame(ax, _extent(_bounds([regencies[c] for c in codes]), fig, ax))
     _context(ax, data_dir, province_code)
     others = [c for c in codes if c != code]
@@ -199,7 +199,7 @@ def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
     _frame(inset, INDONESIA)
     _outline(inset, "provinsi", data_dir, sorted(provinces), "#9e9e9e", 0.2, face="#eeeeee")
     _outline(inset, "provinsi", data_dir, [province_code], HIGHLIGHT, 0.6, face=HIGHLIGHT)
-    _legend(fig, labels, kind, lang, (0.32, 0.0), "lower center", ncols=3, fontsize=7)
+    _legend(fig, labels, kind, lang, (0.32, 0.045), "lower center", ncols=3, fontsize=7)  # above the credit
     _credit(fig, lang)
     f = Formatter(lang)
     own = own_labels[code]
