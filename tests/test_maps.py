@@ -244,3 +244,20 @@ def test_national_report_is_of_one_year_with_both_maps():
 def test_national_report_refuses_a_year_without_an_assessment(year, message):
     with pytest.raises(report.ReportError, match=message):
         report.open_national(year, "id")
+
+
+@pytest.mark.parametrize("year", [2019, 2024, 2025])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_legends_and_credit_stay_inside_every_map_and_apart(entities, year, lang):
+    for fig, _ in (maps.national_map(entities, year, lang=lang, title="t"),
+                   maps.national_map(entities, year, level="provinsi", lang=lang),
+                   maps.province_map(entities, "17", year, lang=lang), maps.locator_map(entities, "17.02", year, lang)):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        page = fig.bbox
+        legend = fig.legends[0].get_window_extent(renderer)
+        credit = fig.texts[0].get_window_extent(renderer)
+        for box in (legend, credit):
+            assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1
+        assert not legend.overlaps(credit)
+        assert not legend.overlaps(fig.axes[0].get_window_extent(renderer))

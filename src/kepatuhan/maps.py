@@ -112,13 +112,15 @@ def national_map(entities: pd.DataFrame, year: int, level: str = "kabkota", lang
     shapes = geometry.load(level, data_dir)
     codes = sorted(shapes)
     labels, kind = results(entities, year, codes, by)
-    fig = _figure(9.5, 4.6)  # Indonesia is wide: at 9.5 in a kab/kota is still seen
-    ax = fig.add_axes((0.0, 0.16, 1.0, 0.84 if title is None else 0.77))
+    height = 3.9 + _legend_room(kind) + (0.35 if title else 0.0)
+    fig = _figure(9.5, height)  # Indonesia is wide: at 9.5 in a kab/kota is still seen
+    bottom = _legend_room(kind) / height
+    ax = fig.add_axes((0.0, bottom, 1.0, 1.0 - bottom - (0.35 / height if title else 0.0)))
     _frame(ax, INDONESIA)
     _fill(ax, level, data_dir, codes, labels, kind, linewidth=0.15)
     provinces = geometry.load("provinsi", data_dir)
     _outline(ax, "provinsi", data_dir, sorted(provinces), OUTLINE, 0.35)
-    _legend(fig, labels, kind, lang, (0.5, 0.025), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _legend(fig, labels, kind, lang, (0.5, 0.12 / height), "lower center", ncols=_columns(kind))
     _credit(fig, lang)
     if title:
         ax.set_title(title, fontsize=10)
@@ -141,14 +143,15 @@ def province_map(entities: pd.DataFrame, province_code: str, year: int, lang: st
     province = geometry.load("provinsi", data_dir)[province_code]
     labels, kind = results(entities, year, codes, by)
     bounds = _bounds([shapes[c] for c in codes])
-    top = 0.93 if title else 1.0
-    fig = _figure(7.0, _height(bounds, 7.0, top - 0.1))
-    ax = fig.add_axes((0.0, 0.1, 1.0, top - 0.1))
+    height = _height(bounds, 7.0, 0.85)
+    bottom, top = _legend_room(kind) / height, 1.0 - (0.35 / height if title else 0.0)
+    fig = _figure(7.0, height)
+    ax = fig.add_axes((0.0, bottom, 1.0, top - bottom))
     _frame(ax, _extent(bounds, fig, ax))
     _context(ax, data_dir, province_code)
     _fill(ax, "kabkota", data_dir, codes, labels, kind, linewidth=0.6)
     _outline(ax, "provinsi", data_dir, [province_code], OUTLINE, 0.9)
-    _legend(fig, labels, kind, lang, (0.5, 0.025), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _legend(fig, labels, kind, lang, (0.5, 0.12 / height), "lower center", ncols=_columns(kind))
     _credit(fig, lang)
     if title:
         ax.set_title(title, fontsize=10)
@@ -199,7 +202,7 @@ def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
     _frame(inset, INDONESIA)
     _outline(inset, "provinsi", data_dir, sorted(provinces), "#9e9e9e", 0.2, face="#eeeeee")
     _outline(inset, "provinsi", data_dir, [province_code], HIGHLIGHT, 0.6, face=HIGHLIGHT)
-    _legend(fig, labels, kind, lang, (0.32, 0.045), "lower center", ncols=3, fontsize=7)  # above the credit
+    _legend(fig, labels, kind, lang, (0.5, 0.045), "lower center", ncols=3, fontsize=7)  # above the credit
     _credit(fig, lang)
     f = Formatter(lang)
     own = own_labels[code]
@@ -347,6 +350,16 @@ def _legend(fig: Figure, labels: dict, kind: str, lang: str, anchor, loc: str, n
             handles.append(Patch(facecolor=CLASSES[kind][label], label=f"{legend_label(f, kind, label)} ({f.int(n)})"))
     fig.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, ncols=ncols, frameon=False, fontsize=fontsize,
                title=f(f"map.legend.{kind}"), title_fontsize=fontsize, handlelength=1.4, columnspacing=1.0)
+
+
+def _columns(kind: str) -> int:
+    """Legend columns: one row for zones and categories; opini levels have long names, so two rows."""
+    return 3 if kind == "opinion" else len(CLASSES[kind]) + 1
+
+
+def _legend_room(kind: str) -> float:
+    """Inches below the map for the legend (title and one or two rows) above the credit line."""
+    return 0.75 if _columns(kind) < len(CLASSES[kind]) + 1 else 0.6
 
 
 def _credit(fig: Figure, lang: str) -> None:
