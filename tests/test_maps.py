@@ -7,7 +7,7 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.text import Text
 
-from kepatuhan import dataset, geometry, maps, plots
+from kepatuhan import dataset, geometry, maps, messages, plots, report
 
 SYNTHETIC = "https://example.org/synthetic-test-data"
 
@@ -58,7 +58,8 @@ def _fills(ax):
 def test_legend_counts_equal_the_data_with_and_without_results():
     fig, _ = maps.province_map(ENTITIES, "17", 2024)
     year = ENTITIES[ENTITIES["year"] == 2024]
-    expected = year["category"].value_counts().to_dict()
+    shown = {"A": "A (hijau)", "B": "B (hijau)", "C": "C (kuning)"}  # the catalogue's short labels
+    expected = {shown[k]: v for k, v in year["category"].value_counts().to_dict().items()}
     legend = _legend(fig)
     assert {k: v for k, v in legend.items() if v and k != "tanpa hasil terbit"} == expected
     assert legend["tanpa hasil terbit"] == len(BENGKULU) - len(year)
@@ -79,14 +80,19 @@ def test_entity_without_result_is_no_data_never_a_zone():
             assert hatch == maps.NO_DATA_HATCH and tuple(round(v, 3) for v in face) not in zone_colours, code
     b = tuple(round(v, 3) for v in to_rgba(plots.CATEGORY_COLORS["B"]))
     assert tuple(round(v, 3) for v in drawn["17.04"][0][0]) == b  # label without a score: drawn by its label
-    assert "4 dari 10 kab/kota punya hasil terbit (kategori: 1 A, 2 B, 1 C); 6 tanpa hasil terbit" in alt
-    assert "Seluma" in alt and "Rejang Lebong" not in alt  # the regions without a result are named
+    assert "4 dari 10 kab/kota memiliki hasil terbit, kategori: 1 A (hijau), 2 B (hijau), 1 C (kuning); " \
+           "6 tanpa hasil terbit" in alt
+    missing = alt.split("Tanpa hasil terbit: ")[1]  # the regions without a result are named
+    assert "Seluma" in missing and "Rejang Lebong" not in missing
 
 
 def test_english_alt_text_and_legend():
     fig, alt = maps.province_map(ENTITIES, "17", 2024, lang="en")
-    assert alt.startswith("Map of the kab/kota of Bengkulu, 2024: 4 of 10 kab/kota have a published result")
-    assert _legend(fig)["no published result"] == 6
+    assert alt.startswith("Map of the regencies and cities of Bengkulu, 2024: 4 of 10 have a published result, "
+                          "category: 1 A (green), 2 B (green), 1 C (yellow); 6 have none")
+    legend = _legend(fig)
+    assert legend["no published result"] == 6 and legend["B (green)"] == 2
+    assert fig.legends[0].get_title().get_text() == "Category"
 
 
 def test_opini_levels_colour_2025_rows_without_scores():
@@ -94,8 +100,11 @@ def test_opini_levels_colour_2025_rows_without_scores():
                  (2025, "17.71", float("nan"), "", "", "Kualitas Terendah"))
     fig, alt = maps.province_map(rows, "17", 2025)
     legend = _legend(fig)
-    assert legend["Kualitas Tinggi"] == 1 and legend["Kualitas Terendah"] == 1 and legend["tanpa hasil terbit"] == 8
-    assert "opini: 1 Kualitas Tinggi, 1 Kualitas Terendah" in alt
+    assert legend["Kualitas Tinggi (hijau)"] == 1 and legend["Kualitas Terendah (merah)"] == 1
+    assert legend["tanpa hasil terbit"] == 8
+    assert "opini: 1 Kualitas Tinggi (hijau), 1 Kualitas Terendah (merah)" in alt
+    fig, alt = maps.province_map(rows, "17", 2025, lang="en")
+    assert _legend(fig)["lowest quality (red)"] == 1 and "opinion level: 1 high quality (green)" in alt
 
 
 def test_zone_only_rows_make_a_zone_map_rather_than_no_data():
@@ -146,7 +155,7 @@ def test_national_map_draws_every_kab_kota_once_and_outlines_every_province(enti
     year = entities[(entities["year"] == 2024) & entities["entity_type"].isin(["kabupaten", "kota"])]
     assert sum(_legend(fig).values()) == 514
     assert _legend(fig)["tanpa hasil terbit"] == 514 - year["entity_code"].nunique()
-    assert alt.startswith(f"Peta Indonesia, 2024: 514 kab/kota; {year['entity_code'].nunique()} punya hasil terbit")
+    assert alt.startswith(f"Peta Indonesia, 2024: 514 kab/kota, {year['entity_code'].nunique()} memiliki hasil terbit")
 
 
 def test_province_level_national_map_counts_provinces(entities):
@@ -175,3 +184,80 @@ def test_locator_outlines_the_entity_and_refuses_k_l(entities):
 def test_maps_are_byte_stable():
     first = plots.to_png(maps.province_map(ENTITIES, "17", 2024)[0])
     assert plots.to_png(maps.province_map(ENTITIES, "17", 2024)[0]) == first
+
+
+def test_map_words_come_from_the_catalogue_in_the_report_language():
+    assert not hasattr(maps, "WORDS")  # one source of words: the message catalogue
+    for lang in messages.LANGS:
+        keys = [k for k in messages.catalogue(lang) if k.startswith("map.")]
+        assert len(keys) >= 15
+    fig, _ = maps.national_map(ENTITIES, 2024, lang="en")
+    texts = [t.get_text() for t in fig.texts]
+    assert texts == ["Boundaries: wilayah_boundaries, © 2024 Cahya DSN (MIT)"]
+    fig, _ = maps.national_map(ENTITIES, 2024, lang="id")
+    assert [t.get_text() for t in fig.texts] == ["Batas wilayah: wilayah_boundaries, © 2024 Cahya DSN (MIT)"]
+
+
+# -- the maps in the report views ----------------------------------------------------------------------------
+
+def _alt(image) -> str:
+    return image._repr_png_()[1]["alt"]
+
+
+def test_entity_report_has_a_locator_map_only_where_a_map_exists():
+    rejang = report.open_entity("17.02", 2024, "en")
+    assert _alt(rejang.locator_map()).startswith("Locator map of Kabupaten Rejang Lebong in Bengkulu, 2024: category ")
+    credit = rejang.map_credit().data
+    assert '<a href="https://github.com/cahyadsn/wilayah_boundaries">wilayah_boundaries</a>' in credit
+    assert credit.startswith('<p class="kp-note">Boundaries: ') and "© 2024 Cahya DSN (MIT)" in credit
+    data = rejang.data
+    ministry = data.entities.loc[data.entities["entity_type"] == "kementerian"].iloc[0]
+    other = report.open_entity(ministry["entity_code"], int(ministry["year"]), "id")
+    assert other.locator_map().data == "" and other.map_credit().data == ""
+
+
+def test_province_report_map_counts_every_kab_kota_of_the_province():
+    bengkulu = report.open_province("Bengkulu", 2024, "id")
+    alt = _alt(bengkulu.map())
+    regencies = bengkulu.data.regions
+    n = int(((regencies["province_code"] == "17") & regencies["type"].isin(["kabupaten", "kota"])).sum())
+    assert alt.startswith(f"Peta kab/kota di Bengkulu, 2024: {len(bengkulu.listed)} dari {n} kab/kota memiliki")
+    assert "Batas wilayah: " in bengkulu.map_credit().data
+
+
+def test_national_report_is_of_one_year_with_both_maps():
+    national = report.open_national(2024, "en")
+    entities = national.data.entities
+    provinces = entities[(entities["year"] == 2024) & (entities["entity_type"] == "provinsi")]
+    assert _alt(national.map("provinsi")).startswith(
+        f"Map of Indonesia, 2024: 38 provinces, {provinces['entity_code'].nunique()} with a published result")
+    assert _alt(national.map()).startswith("Map of Indonesia, 2024: 514 regencies and cities, ")
+    assert "National overview of the compliance assessment, 2024" in national.headline().data
+    spread = national.distribution_table().data
+    assert "<td>2024</td>" in spread and not re.search(r"<td>20(1\d|2[0-35])</td>", spread)
+    opini = report.open_national(2025, "id")
+    assert "opini: " in _alt(opini.map())  # 2025 is coloured by opini level
+
+
+@pytest.mark.parametrize("year, message", [(2020, "2020 had no assessment"), (2014, "2014 is not an assessment year"),
+                                           ("2024", "year must be a whole number")])
+def test_national_report_refuses_a_year_without_an_assessment(year, message):
+    with pytest.raises(report.ReportError, match=message):
+        report.open_national(year, "id")
+
+
+@pytest.mark.parametrize("year", [2019, 2024, 2025])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_legends_and_credit_stay_inside_every_map_and_apart(entities, year, lang):
+    for fig, _ in (maps.national_map(entities, year, lang=lang, title="t"),
+                   maps.national_map(entities, year, level="provinsi", lang=lang),
+                   maps.province_map(entities, "17", year, lang=lang), maps.locator_map(entities, "17.02", year, lang)):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        page = fig.bbox
+        legend = fig.legends[0].get_window_extent(renderer)
+        credit = fig.texts[0].get_window_extent(renderer)
+        for box in (legend, credit):
+            assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1
+        assert not legend.overlaps(credit)
+        assert not legend.overlaps(fig.axes[0].get_window_extent(renderer))

@@ -94,7 +94,7 @@ def test_every_message_exists_in_both_languages_with_the_same_fields():
 
 def test_every_message_the_code_asks_for_is_in_the_catalogue():
     used = set()
-    for module in ("report.py", "plots.py", "page.py"):
+    for module in ("report.py", "plots.py", "page.py", "maps.py"):
         used |= set(re.findall(r'\bf\("([a-z_.]+)"', (SRC / module).read_text(encoding="utf-8")))
     assert len(used) > 60
     assert used - set(messages.catalogue("id")) == set()
@@ -167,6 +167,20 @@ def test_ranks_separate_the_province_from_its_regencies(site):
     table = html[html.index("Kabupaten/kota di Provinsi Bengkulu, 2024 (n = 10)"):]
     table = table[:table.index("</table>")]
     assert "Provinsi Bengkulu</td>" not in table
+
+
+def test_every_pemda_and_national_report_shows_its_maps_described_and_credited(site):
+    out = site[0]
+    maps = {"entity/17.02.html": ["Peta lokasi Kabupaten Rejang Lebong di Bengkulu, 2024: kategori "],
+            "province/17-2024.html": ["Peta kab/kota di Bengkulu, 2024: "],
+            "national.html": ["Peta Indonesia, 2025: 514 kab/kota, ", "Peta Indonesia, 2025: 38 provinsi, "],
+            "en/entity/17.02.html": ["Locator map of Kabupaten Rejang Lebong in Bengkulu, 2024: category "]}
+    link = '<a href="https://github.com/cahyadsn/wilayah_boundaries">wilayah_boundaries</a>, © 2024 Cahya DSN (MIT)'
+    for name, alts in maps.items():
+        html = (out / name).read_text(encoding="utf-8")
+        for alt in alts:
+            assert html.count(f'alt="{alt}') == 1, (name, alt)
+        assert html.count(("Boundaries: " if name.startswith("en/") else "Batas wilayah: ") + link) == 1, name
 
 
 def test_two_builds_of_one_report_are_byte_identical(site, tmp_path):

@@ -3,7 +3,8 @@
 Colours come from the published labels (zone, category, opini level), never from scores, so a row
 with a label and no score is drawn, and a region without a published result is hatched light grey
 and counted as such in the legend and the alt text. Boundaries: `geometry.load` (once per process).
-Each public function returns `(Figure, alt_text)`; the words are a small id/en table below.
+Each public function returns `(Figure, alt_text)`; every word (legend, alt text, credit) comes from the
+message catalogue (`messages`, keys `map.*`) in the report's language.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from . import geometry, grading  # noqa: E402
+from .messages import Formatter  # noqa: E402
 from .plots import CATEGORY_COLORS, HIGHLIGHT, RC, ZONE_COLORS  # noqa: E402
 
 NO_DATA_FACE = "#f2f2f2"
@@ -38,36 +40,9 @@ CLASSES: dict[str, dict[str, str]] = {
     "category": dict(CATEGORY_COLORS),
     "opinion": {grading.OPINIONS[c]: CATEGORY_COLORS[c] for c in grading.CATEGORIES},
 }
-WORDS = {
-    "id": {
-        "no_data": "tanpa hasil terbit", "kabkota": "kab/kota", "provinsi": "provinsi",
-        "zone": "zona", "category": "kategori", "opinion": "opini",
-        "national": "Peta Indonesia, {year}: {n} {unit}; {with_data} punya hasil terbit{detail}; "
-                    "{without} {no_data} (diarsir abu-abu).{outlines}",
-        "outlines": " Garis tebal: batas provinsi.",
-        "province": "Peta kab/kota di {province}, {year}: {with_data} dari {n} kab/kota punya hasil terbit"
-                    "{detail}; {without} {no_data} (diarsir abu-abu){names}.",
-        "locator": "Peta lokasi {name} di {province}, {year}: {own}. Kab/kota di {province}: {with_data} dari {n} "
-                   "punya hasil terbit{detail}; {without} {no_data} (diarsir abu-abu). Peta kecil: letak {province} "
-                   "di Indonesia.",
-        "own_none": "tanpa hasil terbit",
-        "credit": "Batas wilayah: wilayah_boundaries, © 2024 Cahya DSN (MIT)",
-    },
-    "en": {
-        "no_data": "no published result", "kabkota": "kab/kota", "provinsi": "provinces",
-        "zone": "zone", "category": "category", "opinion": "opini",
-        "national": "Map of Indonesia, {year}: {n} {unit}; {with_data} have a published result{detail}; "
-                    "{without} {no_data} (hatched grey).{outlines}",
-        "outlines": " Thick lines: province borders.",
-        "province": "Map of the kab/kota of {province}, {year}: {with_data} of {n} kab/kota have a published "
-                    "result{detail}; {without} {no_data} (hatched grey){names}.",
-        "locator": "Locator map of {name} in {province}, {year}: {own}. Kab/kota of {province}: {with_data} of {n} "
-                   "have a published result{detail}; {without} {no_data} (hatched grey). Inset: where {province} "
-                   "lies in Indonesia.",
-        "own_none": "no published result",
-        "credit": "Boundaries: wilayah_boundaries, © 2024 Cahya DSN (MIT)",
-    },
-}
+#: The boundaries' source, credited on every map and under it (MIT licence, © 2024 Cahya DSN).
+BOUNDARY_NAME = "wilayah_boundaries"
+BOUNDARY_URL = "https://github.com/cahyadsn/wilayah_boundaries"
 INDONESIA = (94.8, 141.2, -11.2, 6.2)  # lon/lat extent of the national map
 
 
@@ -137,21 +112,24 @@ def national_map(entities: pd.DataFrame, year: int, level: str = "kabkota", lang
     shapes = geometry.load(level, data_dir)
     codes = sorted(shapes)
     labels, kind = results(entities, year, codes, by)
-    fig = _figure(7.0, 3.2)
-    ax = fig.add_axes((0.0, 0.12, 1.0, 0.88 if title is None else 0.82))
+    height = 3.9 + _legend_room(kind) + (0.35 if title else 0.0)
+    fig = _figure(9.5, height)  # Indonesia is wide: at 9.5 in a kab/kota is still seen
+    bottom = _legend_room(kind) / height
+    ax = fig.add_axes((0.0, bottom, 1.0, 1.0 - bottom - (0.35 / height if title else 0.0)))
     _frame(ax, INDONESIA)
     _fill(ax, level, data_dir, codes, labels, kind, linewidth=0.15)
     provinces = geometry.load("provinsi", data_dir)
     _outline(ax, "provinsi", data_dir, sorted(provinces), OUTLINE, 0.35)
-    _legend(fig, labels, kind, lang, (0.5, 0.025), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _legend(fig, labels, kind, lang, (0.5, 0.12 / height), "lower center", ncols=_columns(kind))
     _credit(fig, lang)
     if title:
         ax.set_title(title, fontsize=10)
-    words = WORDS[lang]
+    f = Formatter(lang)
     n, with_data = len(codes), sum(v is not None for v in labels.values())
-    alt = words["national"].format(
-        year=year, n=n, unit=words[level], with_data=with_data, without=n - with_data, no_data=words["no_data"],
-        detail=_detail(labels, kind, lang), outlines=words["outlines"] if level == "kabkota" else "")
+    alt = f("map.alt.national", year=year, n=f.int(n), unit=f(f"map.unit.{level}"), with_data=f.int(with_data),
+            without=f.int(n - with_data), detail=_detail(labels, kind, f))
+    if level == "kabkota":
+        alt += " " + f("map.alt.outlines")
     return fig, alt
 
 
@@ -165,25 +143,26 @@ def province_map(entities: pd.DataFrame, province_code: str, year: int, lang: st
     province = geometry.load("provinsi", data_dir)[province_code]
     labels, kind = results(entities, year, codes, by)
     bounds = _bounds([shapes[c] for c in codes])
-    top = 0.93 if title else 1.0
-    fig = _figure(7.0, _height(bounds, 7.0, top - 0.1))
-    ax = fig.add_axes((0.0, 0.1, 1.0, top - 0.1))
+    height = _height(bounds, 7.0, 0.85)
+    bottom, top = _legend_room(kind) / height, 1.0 - (0.35 / height if title else 0.0)
+    fig = _figure(7.0, height)
+    ax = fig.add_axes((0.0, bottom, 1.0, top - bottom))
     _frame(ax, _extent(bounds, fig, ax))
     _context(ax, data_dir, province_code)
     _fill(ax, "kabkota", data_dir, codes, labels, kind, linewidth=0.6)
     _outline(ax, "provinsi", data_dir, [province_code], OUTLINE, 0.9)
-    _legend(fig, labels, kind, lang, (0.5, 0.025), "lower center", ncols=len(CLASSES[kind]) + 1)
+    _legend(fig, labels, kind, lang, (0.5, 0.12 / height), "lower center", ncols=_columns(kind))
     _credit(fig, lang)
     if title:
         ax.set_title(title, fontsize=10)
     place_labels(ax, [shapes[c] for c in codes])
-    words = WORDS[lang]
+    f = Formatter(lang)
     missing = [short_name(shapes[c]) for c in codes if labels[c] is None]
     with_data = len(codes) - len(missing)
-    names = f": {', '.join(missing)}" if 0 < len(missing) <= 12 else ""
-    alt = words["province"].format(
-        province=province.name, year=year, n=len(codes), with_data=with_data, without=len(missing),
-        no_data=words["no_data"], detail=_detail(labels, kind, lang), names=names)
+    alt = f("map.alt.province", province=province.name, year=year, n=len(codes), with_data=with_data,
+            without=len(missing), detail=_detail(labels, kind, f))
+    if 0 < len(missing) <= 12:
+        alt += " " + f("map.alt.missing", names=", ".join(missing))
     return fig, alt
 
 
@@ -205,8 +184,8 @@ def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
     codes = sorted(c for c, s in regencies.items() if s.province_code == province_code)
     labels, kind = results(entities, year, codes, by)
     own_labels, own_kind = results(entities, year, [code], by or kind)
-    fig = _figure(6.0, 3.0)
-    ax = fig.add_axes((0.0, 0.14, 0.64, 0.86))
+    fig = _figure(6.0, 3.4)
+    ax = fig.add_axes((0.0, 0.26, 0.64, 0.74))
     _frame(ax, _extent(_bounds([regencies[c] for c in codes]), fig, ax))
     _context(ax, data_dir, province_code)
     others = [c for c in codes if c != code]
@@ -223,16 +202,15 @@ def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
     _frame(inset, INDONESIA)
     _outline(inset, "provinsi", data_dir, sorted(provinces), "#9e9e9e", 0.2, face="#eeeeee")
     _outline(inset, "provinsi", data_dir, [province_code], HIGHLIGHT, 0.6, face=HIGHLIGHT)
-    _legend(fig, labels, kind, lang, (0.32, 0.0), "lower center", ncols=3, fontsize=7)
+    _legend(fig, labels, kind, lang, (0.5, 0.045), "lower center", ncols=3, fontsize=7)  # above the credit
     _credit(fig, lang)
-    words = WORDS[lang]
+    f = Formatter(lang)
     own = own_labels[code]
-    own_text = f"{words[own_kind]} {own}" if own else words["own_none"]
+    own_text = f(f"map.kind.{own_kind}") + " " + legend_label(f, own_kind, own) if own else f("map.no_data")
     n, with_data = len(codes), sum(v is not None for v in labels.values())
-    alt = words["locator"].format(
-        name=focus.name if code in regencies else f"Provinsi {focus.name}", province=provinces[province_code].name,
-        year=year, own=own_text, n=n, with_data=with_data, without=n - with_data, no_data=words["no_data"],
-        detail=_detail(labels, kind, lang))
+    alt = f("map.alt.locator", name=focus.name if code in regencies else f"Provinsi {focus.name}",
+            province=provinces[province_code].name, year=year, own=own_text, n=n, with_data=with_data,
+            without=n - with_data, detail=_detail(labels, kind, f))
     return fig, alt
 
 
@@ -361,26 +339,49 @@ def _context(ax, data_dir, province_code: str) -> None:
 def _legend(fig: Figure, labels: dict, kind: str, lang: str, anchor, loc: str, ncols: int,
             fontsize: float = 8) -> None:
     """Every label with its count, and the regions without a published result, counted too."""
+    f = Formatter(lang)
     handles = []
     for label, n in counts(labels, kind).items():
         if label is None:
             with matplotlib.rc_context({"hatch.color": NO_DATA_EDGE, "hatch.linewidth": 0.5}):
                 handles.append(Patch(facecolor=NO_DATA_FACE, edgecolor=NO_DATA_EDGE, hatch=NO_DATA_HATCH,
-                                     linewidth=0.5, label=f"{WORDS[lang]['no_data']} ({n})"))
+                                     linewidth=0.5, label=f"{f('map.no_data')} ({f.int(n)})"))
         else:
-            handles.append(Patch(facecolor=CLASSES[kind][label], label=f"{label} ({n})"))
+            handles.append(Patch(facecolor=CLASSES[kind][label], label=f"{legend_label(f, kind, label)} ({f.int(n)})"))
     fig.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, ncols=ncols, frameon=False, fontsize=fontsize,
-               title=WORDS[lang][kind], title_fontsize=fontsize, handlelength=1.4, columnspacing=1.0)
+               title=f(f"map.legend.{kind}"), title_fontsize=fontsize, handlelength=1.4, columnspacing=1.0)
+
+
+def _columns(kind: str) -> int:
+    """Legend columns: one row for zones and categories; opini levels have long names, so two rows."""
+    return 3 if kind == "opinion" else len(CLASSES[kind]) + 1
+
+
+def _legend_room(kind: str) -> float:
+    """Inches below the map for the legend (title and one or two rows) above the credit line."""
+    return 0.75 if _columns(kind) < len(CLASSES[kind]) + 1 else 0.6
 
 
 def _credit(fig: Figure, lang: str) -> None:
     """The boundary source's credit, which its MIT licence asks to keep with every derived copy."""
-    fig.text(0.995, 0.004, WORDS[lang]["credit"], ha="right", va="bottom", fontsize=5.5, color="#757575")
+    fig.text(0.995, 0.004, Formatter(lang)("map.credit"), ha="right", va="bottom", fontsize=5.5, color="#757575")
 
 
-def _detail(labels: dict, kind: str, lang: str) -> str:
-    parts = [f"{n} {label}" for label, n in counts(labels, kind).items() if label is not None and n]
-    return f" ({WORDS[lang][kind]}: {', '.join(parts)})" if parts else ""
+def legend_label(f: Formatter, kind: str, label: str) -> str:
+    """A published label in the report's language: 'hijau' / 'green', 'A (hijau)', 'Kualitas Tinggi (hijau)'."""
+    if kind == "zone":
+        return f(f"zone.{label}.short")
+    if kind == "category":
+        return f(f"category.{label}.short")
+    category = next(c for c, o in grading.OPINIONS.items() if o == label)
+    return f(f"opinion.{label}.short", zone=f(f"zone.{grading.ZONE_OF_CATEGORY[category]}.short"))
+
+
+def _detail(labels: dict, kind: str, f: Formatter) -> str:
+    """', kategori: 3 A (hijau), 2 B (hijau)': the labels with their counts, for the alt text."""
+    parts = [f"{f.int(n)} {legend_label(f, kind, label)}" for label, n in counts(labels, kind).items()
+             if label is not None and n]
+    return f", {f(f'map.kind.{kind}')}: {', '.join(parts)}" if parts else ""
 
 
 # -- labels without overlaps -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 import pandas as pd
 from IPython.display import HTML, Image
 
-from . import compare, dataset, findings, grading, national, plots, trend
+from . import compare, dataset, findings, grading, maps, national, plots, trend
 from .messages import LANGS, Formatter
 from .names import NameNotFound
 
@@ -228,6 +228,11 @@ class View:
     def methodology(self) -> HTML:
         return methodology(self.f)
 
+    def map_credit(self) -> HTML:
+        """The boundaries' credit under the maps: their MIT licence asks every derived copy to keep it."""
+        before, name, after = self.f("map.credit").partition(maps.BOUNDARY_NAME)
+        return HTML(render("credit.html.j2", before=before, name=name, href=maps.BOUNDARY_URL, after=after))
+
 
 # -- entity ---------------------------------------------------------------------------------------
 
@@ -237,6 +242,7 @@ class EntityReport(View):
     code: str
     year: int
     lang: str
+    data_dir: str = ""
 
 
     @cached_property
@@ -298,6 +304,21 @@ class EntityReport(View):
                               f("entity.subtitle", province=self.province) if self.province else "",
                               [i for i in items if i][:5])
 
+
+    @property
+    def has_map(self) -> bool:
+        return maps.has_map(self.code, self.data_dir or None)
+
+    def locator_map(self) -> Image | HTML:
+        """A small map with the entity emphasised in its province, and where that lies in Indonesia (a
+        province or kab/kota only: ministries and agencies have no map)."""
+        if not self.has_map:
+            return HTML("")
+        fig, alt = maps.locator_map(self.data.entities, self.code, self.year, self.lang, data_dir=self.data_dir or None)
+        return figure(fig, alt)
+
+    def map_credit(self) -> HTML:
+        return super().map_credit() if self.has_map else HTML("")
 
     def trend_table(self) -> HTML:
         f, s = self.f, self.series
@@ -447,7 +468,7 @@ def open_entity(entity: str, year: int, lang: str = "id", data_dir: str = "") ->
     if year not in set(rows["year"]):
         years = ", ".join(str(y) for y in sorted(rows["year"]))
         raise ReportError(f"{rows['entity_name'].iloc[0]} has no published score for {year}; years with data: {years}")
-    return EntityReport(data, code, year, lang)
+    return EntityReport(data, code, year, lang, data_dir)
 
 
 # -- province -------------------------------------------------------------------------------------
@@ -458,6 +479,7 @@ class ProvinceReport(View):
     code: str
     year: int
     lang: str
+    data_dir: str = ""
 
 
     @property
@@ -534,6 +556,12 @@ class ProvinceReport(View):
             items.append(change)
         return findings_block(f, f("province.title", province=self.name, year=self.year), "",
                               [i for i in items if i][:5])
+
+    def map(self) -> Image:
+        """The province's kab/kota coloured by their published label of the year and named, none overlapping."""
+        fig, alt = maps.province_map(self.data.entities, self.code, self.year, self.lang,
+                                     data_dir=self.data_dir or None)
+        return figure(fig, alt)
 
     def _median_change(self) -> str:
         f = self.f
@@ -669,7 +697,7 @@ def open_province(province: str, year: int, lang: str = "id", data_dir: str = ""
         code = data.names.province_code(province)
     except NameNotFound as exc:
         raise ReportError(str(exc)) from None
-    report = ProvinceReport(data, code, year, lang)
+    report = ProvinceReport(data, code, year, lang, data_dir)
     if report._year_rows.empty:
         years = sorted(set(data.entities.loc[data.entities["province_code"] == code, "year"]))
         raise ReportError(f"{report.name} has no published pemda score for {year}; years with data: "
@@ -681,9 +709,12 @@ def open_province(province: str, year: int, lang: str = "id", data_dir: str = ""
 
 @dataclass
 class NationalReport(View):
+    """The published national counts over the years, and one assessment year: its map, tests and spread."""
+
     data: dataset.Dataset
     lang: str
-
+    year: int
+    data_dir: str = ""
 
     @cached_property
     def counts(self) -> pd.DataFrame:
@@ -694,16 +725,14 @@ class NationalReport(View):
         f = self.f
         items = []
         zoned = self.counts.dropna(subset=list(grading.ZONES))
-        if not zoned.empty:
-            year = int(zoned.index.max())
-            row = zoned.loc[year]
+        if self.year in zoned.index:
+            row = zoned.loc[self.year]
             total = int(sum(int(row[z]) for z in grading.ZONES))
-            items.append(f("national.latest", year=year, assessed=f.int(row["assessed"]),
+            items.append(f("national.latest", year=self.year, assessed=f.int(row["assessed"]),
                            hijau=f.int(row["hijau"]), share=f.int(round(int(row["hijau"]) / total * 100)),
                            merah=f.int(row["merah"])))
         items.append(self._green_sentence())
-        latest = int(self.data.aggregates["year"].max())
-        drawn = national.sample(self.data.aggregates, latest)
+        drawn = national.sample(self.data.aggregates, self.year)
         if drawn:
             kinds = ", ".join(f"{f.int(n)} {set_words(f, f'type.{k}')}" for k, n in drawn.by_type.items())
             items.insert(0, f("national.sample", year=drawn.year, n=f.int(drawn.n), kinds=kinds,
@@ -713,13 +742,18 @@ class NationalReport(View):
                        compare.across_provinces(self.data.entities, year)):
             items.append(self._test_sentence(result, year))
         items.append(f("national.coverage", n=len(self.data.entities), years=self.data.entities["year"].nunique()))
-        return findings_block(f, f("national.title"), "", items[:5])
+        return findings_block(f, f("national.title", year=self.year), "", items[:5])
 
     @property
     def test_year(self) -> int:
-        """The year with the most scores in the data: the group tests have the most to work with there."""
-        e = self.data.entities
-        return int(e.loc[e["score"].notna(), "year"].value_counts().sort_index().idxmax())
+        """The report's year: the group tests, like the map and the spread, describe that assessment."""
+        return self.year
+
+    def map(self, level: str = "kabkota") -> Image:
+        """Every kab/kota (or province) coloured by its published label of the year, provinces outlined."""
+        fig, alt = maps.national_map(self.data.entities, self.year, level, self.lang,
+                                     title=self.f(f"map.title.{level}", year=self.year), data_dir=self.data_dir or None)
+        return figure(fig, alt)
 
     def counts_table(self) -> HTML:
         f = self.f
@@ -762,11 +796,12 @@ class NationalReport(View):
     def distribution_table(self) -> HTML:
         f = self.f
         rows = []
-        for (year, kind), group in self.data.entities.groupby(["year", "entity_type"], sort=True):
+        e = self.data.entities
+        for (year, kind), group in e[e["year"] == self.year].groupby(["year", "entity_type"], sort=True):
             rows.append({f("col.year"): str(year), f("col.type"): set_words(f, f"type.{kind}"),
                          f("stat.n"): str(len(group)), f("stat.min"): f.num(group["score"].min()),
                          f("stat.median"): f.num(group["score"].median()), f("stat.max"): f.num(group["score"].max())})
-        return table(pd.DataFrame(rows), caption=f("national.distribution_caption"))
+        return table(pd.DataFrame(rows), caption=f("national.distribution_caption", year=self.year))
 
     def _test_sentence(self, result: compare.GroupTest, year: int) -> str:
         f = self.f
@@ -819,9 +854,14 @@ class NationalReport(View):
         return sources_block(self.f, rows[["year", "name", "score", "source_url"]])
 
 
-def open_national(lang: str = "id", data_dir: str = "") -> NationalReport:
-    check_parameters(2024, lang, data_dir)
-    return NationalReport(dataset.load(data_dir), lang)
+def open_national(year: int, lang: str = "id", data_dir: str = "") -> NationalReport:
+    """Check the parameters and load the data; a year without published results is one sentence."""
+    check_parameters(year, lang, data_dir)
+    data = dataset.load(data_dir)
+    years = sorted({int(y) for y in data.entities["year"]})
+    if year not in years:
+        raise ReportError(f"no published result for {year} in the data; years with data: {', '.join(map(str, years))}")
+    return NationalReport(data, lang, year, data_dir)
 
 
 # -- several entities side by side ------------------------------------------------------------------
