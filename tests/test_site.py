@@ -67,8 +67,8 @@ def test_a_new_entity_year_rebuilds_only_the_reports_that_rank_or_count_it(data_
         if kind == "national" or (kind == "entity" and code == "17.02"):
             expected.add(task.slug)  # counts every row / shows its own years
         elif kind == "entity" and year == 2021 and (task.meta["type"] == "kabupaten" or (
-                task.meta["province_code"] == "17" and task.meta["type"] in ("kabupaten", "kota"))):
-            expected.add(task.slug)  # ranks it: same type nationally, or kab/kota of Bengkulu
+                task.meta["province_code"] == "17" and task.meta["type"] in ("kabupaten", "kota", "provinsi"))):
+            expected.add(task.slug)  # ranks it (same type nationally, kab/kota of Bengkulu) or maps it (Bengkulu)
         elif tail == "province/17/2021" or (tail == "province/17/2022" and max(bengkulu_2022) <= 2021):
             expected.add(task.slug)  # lists it, or compares with it as the previous year
     assert rebuilt == expected

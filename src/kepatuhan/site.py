@@ -159,7 +159,7 @@ class InputDigests:
             entity = self.data.names.entities.get(code)
             entity_type, province = (entity.type, entity.province_code) if entity else ("", "")
             sets = [own, self.of_type.get((year, entity_type), []), self.units_of.get((code, year), [])]
-            if entity_type in compare.PEER_TYPES:
+            if entity_type in compare.PEMDA_TYPES:  # ranked among (kab/kota) or shown on the map with its kab/kota
                 sets.append([k for t in compare.PEER_TYPES for k in self.of_province.get((year, province, t), [])])
             return sets
         sets = [[k for t in compare.PEMDA_TYPES for k in self.of_province.get((year, code, t), [])],
