@@ -59,7 +59,7 @@ def site(tmp_path_factory):
              for t in [t for t in build.plan(data, only="entity", entity=e, langs=("id",))
                        if t.meta["score"] is not None][-1:]]  # the latest year with a score
     tasks += build.plan(data, only="province", province="Bengkulu", year=2024, langs=("id",))
-    tasks += build.plan(data, only="national", year=2024, langs=("id",))
+    tasks += build.plan(data, only="national", year=2025, langs=("id",))
     outcomes = build.run(tasks, out, data, workers=2, progress=False)
     assert all(o.status == "built" for o in outcomes), outcomes
     executed = tmp_path_factory.mktemp("en") / "en.ipynb"
@@ -171,10 +171,10 @@ def test_ranks_separate_the_province_from_its_regencies(site):
 
 def test_every_pemda_and_national_report_shows_its_maps_described_and_credited(site):
     out = site[0]
-    maps = {"entity/17.02.html": ["Peta lokasi Kabupaten Rejang Lebong di Bengkulu, 2024: kategori "],
-            "province/17-2024.html": ["Peta kab/kota di Bengkulu, 2024: "],
-            "national.html": ["Peta Indonesia, 2025: 514 kab/kota, ", "Peta Indonesia, 2025: 38 provinsi, "],
-            "en/entity/17.02.html": ["Locator map of Kabupaten Rejang Lebong in Bengkulu, 2024: category "]}
+    maps = {"entity/17.02/2024.html": ["Peta lokasi Kabupaten Rejang Lebong di Bengkulu, 2024: kategori "],
+            "province/17/2024.html": ["Peta kab/kota di Bengkulu, 2024: "],
+            "national/2025.html": ["Peta Indonesia, 2025: 514 kab/kota, ", "Peta Indonesia, 2025: 38 provinsi, "],
+            "en/entity/17.02/2024.html": ["Locator map of Kabupaten Rejang Lebong in Bengkulu, 2024: category "]}
     link = '<a href="https://github.com/cahyadsn/wilayah_boundaries">wilayah_boundaries</a>, © 2024 Cahya DSN (MIT)'
     for name, alts in maps.items():
         html = (out / name).read_text(encoding="utf-8")
