@@ -198,6 +198,8 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
 # (the blocking client's iopub wait never returns while a cell hangs).
 
 _KERNEL = None  # (AsyncKernelManager, AsyncKernelClient) of this worker
+_LANGUAGE_INFO = None  # the kernel's language_info, asked once per worker
+_NOTEBOOKS: dict = {}  # notebook name → (bytes read, parsed node): read and validated once per worker
 _RESET = "get_ipython().run_line_magic('reset', '-f')"
 
 
@@ -284,9 +286,13 @@ async def _execute(nb, timeout: int, where: dict) -> None:
                             resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}})
     client.kc = kc
     await client.async_wait_for_reply(kc.execute(_RESET, silent=True, store_history=False))
-    info = await client.async_wait_for_reply(kc.kernel_info())
-    if info is not None and "language_info" in info["content"]:
-        nb.metadata["language_info"] = info["content"]["language_info"]
+    global _LANGUAGE_INFO
+    if _LANGUAGE_INFO is None:  # asked once per worker: the kernel does not change between reports
+        info = await client.async_wait_for_reply(kc.kernel_info())
+        if info is not None and "language_info" in info["content"]:
+            _LANGUAGE_INFO = info["content"]["language_info"]
+    if _LANGUAGE_INFO is not None:
+        nb.metadata["language_info"] = _LANGUAGE_INFO
     where["started"] = True
     for index, cell in enumerate(nb.cells):
         await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
@@ -322,7 +328,7 @@ def render(task: dict, header: dict, scratch: str, timeout: int = DEFAULT_TIMEOU
     started = time.perf_counter()
     path = str(notebook_path(task["notebook"]))
     for attempt in range(2):
-        nb = load_notebook_node(path)  # papermill's reader adds its metadata
+        nb = _notebook(path, load_notebook_node)
         nb = parameterize_notebook(nb, task["parameters"], kernel_name="python3", language="python")
         where: dict = {"cell": None, "started": False}
         try:
@@ -348,6 +354,20 @@ def render(task: dict, header: dict, scratch: str, timeout: int = DEFAULT_TIMEOU
                     "error": f"{type(exc).__name__}: {exc}", "failed_notebook": "", "trace": traceback.format_exc()}
         break
     return {"ok": True, "seconds": time.perf_counter() - started, "html": to_html(nb, task, header)}
+
+
+def _notebook(path: str, load):
+    """A fresh copy of the notebook; it is read and validated once per worker, unless its file changed."""
+    import copy
+
+    raw = Path(path).read_bytes()
+    if path not in _NOTEBOOKS or _NOTEBOOKS[path][0] != raw:
+        nb = load(path)  # papermill's reader adds its metadata
+        for cell in nb.cells:  # the committed outputs (images) would only be copied, then replaced
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        _NOTEBOOKS[path] = (raw, nb)
+    return copy.deepcopy(_NOTEBOOKS[path][1])
 
 
 def _failed(nb, task: dict, scratch: str, started: float, cell: int | None, error: str) -> dict:
