@@ -89,8 +89,7 @@ class Task:
     def links(self) -> dict:
         """Where the page links: its twin in each other language, its CSV, the other years of its subject."""
         lang = self.parameters.get("lang", LANGS[0])
-        tail = self.slug[len(_lang_prefix(lang)):]
-        return {"twins": [[other, _lang_prefix(other) + tail + ".html"] for other in LANGS if other != lang],
+        return {"twins": [[other, site.twin(self.slug, lang, other) + ".html"] for other in LANGS if other != lang],
                 "csv": self.slug + ".csv",
                 "years": [[y, report_path(self.kind, self.code, y, lang) + ".html"]
                           for y in self.meta.get("years", [])]}
@@ -114,15 +113,10 @@ def _code(value, what: str, source: str) -> str:
                                                  "refusing to build a report path from it")])
 
 
-def _lang_prefix(lang: str) -> str:
-    """Where a language's site lives below the reports folder: Indonesian at the top, others in <lang>/."""
-    return "" if lang == LANGS[0] else f"{lang}/"
-
-
 def report_path(kind: str, code: str, year: int, lang: str) -> str:
     """The stable slug of a report: entity/17.02/2024, province/17/2024, national/2024 (en/… in English)."""
     tail = f"national/{year}" if kind == "national" else f"{kind}/{code}/{year}"
-    return _lang_prefix(lang) + tail
+    return site.lang_root(lang) + tail
 
 
 def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None, province: str | None = None,

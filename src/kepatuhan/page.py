@@ -15,6 +15,7 @@ from pathlib import Path
 from . import grading
 from .dataset import atomic_write_bytes
 from .messages import Formatter
+from .site import lang_root
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PAGE_TEMPLATE = "kepatuhan_page"
@@ -55,7 +56,7 @@ def page_resources(task: dict, header: dict) -> dict:
     parameters = ", ".join(f"{f(f'page.param.{k}') if f.has(f'page.param.{k}') else k} {v}" for k, v in shown)
     return {
         "lang": lang, "title": task["title"],
-        "index_href": relative(task["slug"], ("" if lang == "id" else f"{lang}/") + "index.html"),
+        "index_href": relative(task["slug"], lang_root(lang) + "index.html"),
         "methodology_href": relative(task["slug"], METHODOLOGY_PAGES[lang]),
         "back": f("page.back"), "methodology": f("page.methodology"), "sources_label": f("page.sources_link"),
         "parameters_label": f("page.parameters"), "parameters": parameters,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 import zipfile
 from pathlib import Path
@@ -321,6 +320,3 @@ def write_landing(out: Path, data: dataset.Dataset, reports: list[dict]) -> list
         written.append(target)
     return written
 
-
-def as_json(value) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
