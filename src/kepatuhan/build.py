@@ -37,7 +37,7 @@ from .errors import DataError, Problem
 from .files import atomic_write_bytes, remove_stale_temp_files
 from .messages import LANGS, Formatter
 from .notebooks import notebook_path
-from .page import to_html, write_methodology
+from .page import exporter, to_html, write_methodology
 
 BUILD_DIR = ".build"
 KINDS = ("entity", "province", "national")
@@ -210,6 +210,24 @@ def init_worker(parent: int) -> None:
     if os.getppid() != parent:  # the driver died before the signal was armed
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), name="kepatuhan-parent-watch", daemon=True).start()
+    try:  # the kernel boots while this process imports what it needs; then the kernel imports the report code
+        manager, client = _run_in_loop(_kernel(while_it_starts=_worker_imports))
+        client.execute(_WARM_UP, silent=True, store_history=False)
+    except Exception:  # the first report starts (and reports the failure of) a kernel on its own
+        _run_in_loop(_discard_kernel())
+
+
+#: What every report notebook imports, run in a fresh kernel before its first report (module caches
+#: survive the namespace reset between reports).
+_WARM_UP = "import kepatuhan.report"
+
+
+def _worker_imports() -> None:
+    import nbclient  # noqa: F401
+    import papermill.iorw  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+    exporter()
 
 
 def _watch_parent(parent: int) -> None:
@@ -234,8 +252,10 @@ async def _stop_kernel(manager, client) -> None:
         pass
 
 
-async def _kernel():
-    """This worker's kernel, started on demand; one that dies at start is replaced by a fresh one."""
+async def _kernel(while_it_starts=None):
+    """This worker's kernel, started on demand; one that dies at start is replaced by a fresh one.
+
+    `while_it_starts` runs in this process while the kernel boots (the worker's own imports)."""
     global _KERNEL
     if _KERNEL is not None:
         if await _KERNEL[0].is_alive():
@@ -246,6 +266,9 @@ async def _kernel():
         manager, client = _kernel_manager(), None
         try:
             await manager.start_kernel(cwd=str(paths.NOTEBOOKS_DIR), stderr=open(os.devnull, "w"))  # noqa: SIM115
+            if while_it_starts is not None:
+                while_it_starts()
+                while_it_starts = None
             client = manager.client()
             client.start_channels()
             await client.wait_for_ready(timeout=60)
