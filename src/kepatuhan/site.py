@@ -1,8 +1,9 @@
 """The report site around the reports: the landing page, the data behind each report, downloads, citation.
 
-A report's CSV holds the rows it shows (picked with the same `compare`/`trend` calls its view makes)
-and the digest of those rows plus the aggregates of its year is what decides whether it is rebuilt:
-a change elsewhere in the data leaves it alone. The landing page of each language is one Jinja2
+A report's CSV holds the rows it shows, picked with the same `compare` calls its view makes. Whether a
+report is rebuilt depends on the rows it reads (`InputDigests`: its own rows, the peer sets it ranks
+against or maps, its units, their sources and conflicts, its year's aggregates): a change elsewhere in
+the data leaves it alone. The landing page of each language is one Jinja2
 page with its rows in HTML and the name normalisation rules and alias keys as JSON, so its search
 understands "Pemkab Rejang Lebong", "Kab. Rejang" or "17.02" from file:// with no network.
 """
@@ -42,18 +43,12 @@ def twin(slug: str, lang: str, other: str) -> str:
 
 # -- what a report shows --------------------------------------------------------------------------
 
-def _entity_frame(rows: pd.DataFrame, section: str) -> pd.DataFrame:
-    return pd.DataFrame({"section": section, "year": rows["year"], "code": rows["entity_code"],
-                         "name": rows["entity_name"], "type": rows["entity_type"],
+def _frame(rows: pd.DataFrame, section: str, prefix: str = "entity") -> pd.DataFrame:
+    """Rows of entities (prefix "entity") or units ("unit") in the columns of a report's CSV."""
+    return pd.DataFrame({"section": section, "year": rows["year"], "code": rows[f"{prefix}_code"],
+                         "name": rows[f"{prefix}_name"], "type": rows[f"{prefix}_type"],
                          "province": rows["province_name"], "score": rows["score"], "zone": rows["zone"],
                          "category": rows["category"], "opinion": rows["opinion"], "source_url": rows["source_url"]})
-
-
-def _unit_frame(rows: pd.DataFrame, section: str) -> pd.DataFrame:
-    return pd.DataFrame({"section": section, "year": rows["year"], "code": rows["unit_code"],
-                         "name": rows["unit_name"], "type": rows["unit_type"], "province": rows["province_name"],
-                         "score": rows["score"], "zone": rows["zone"], "category": rows["category"],
-                         "opinion": rows["opinion"], "source_url": rows["source_url"]})
 
 
 def shown_rows(data: dataset.Dataset, kind: str, code: str, year: int) -> pd.DataFrame:
@@ -62,25 +57,25 @@ def shown_rows(data: dataset.Dataset, kind: str, code: str, year: int) -> pd.Dat
     parts = []
     if kind == "entity":
         own = e[e["entity_code"] == code].sort_values("year")
-        parts.append(_entity_frame(own, "trend"))
+        parts.append(_frame(own, "trend"))
         row = own[own["year"] == year]
         entity_type = str(row["entity_type"].iloc[0]) if len(row) else ""
         if entity_type in compare.PEER_TYPES:
-            parts.append(_entity_frame(compare.province_peers(e, year, row["province_code"].iloc[0]), "province_peers"))
-        parts.append(_entity_frame(compare.type_peers(e, year, entity_type), "type_peers"))
-        parts.append(_unit_frame(compare.unit_ranking(u, code, year), "units"))
+            parts.append(_frame(compare.province_peers(e, year, row["province_code"].iloc[0]), "province_peers"))
+        parts.append(_frame(compare.type_peers(e, year, entity_type), "type_peers"))
+        parts.append(_frame(compare.unit_ranking(u, code, year), "units", "unit"))
     elif kind == "province":
         ranked_provinces = compare.type_peers(e, year, "provinsi")
         listed = e[(e["year"] == year) & (e["province_code"] == code) & e["entity_type"].isin(compare.PEMDA_TYPES)]
-        parts.append(_entity_frame(listed.sort_values(["entity_type", "entity_code"]), "pemda"))
-        parts.append(_entity_frame(ranked_provinces, "provinces"))
+        parts.append(_frame(listed.sort_values(["entity_type", "entity_code"]), "pemda"))
+        parts.append(_frame(ranked_provinces, "provinces"))
         earlier = e[(e["province_code"] == code) & (e["year"] < year) & e["entity_type"].isin(compare.PEER_TYPES)]
         if len(earlier):
-            parts.append(_entity_frame(compare.province_peers(e, int(earlier["year"].max()), code), "previous"))
+            parts.append(_frame(compare.province_peers(e, int(earlier["year"].max()), code), "previous"))
         for unit_type in ("polres", "kantor_pertanahan"):
-            parts.append(_unit_frame(compare.located_units(u, code, year, unit_type), unit_type))
+            parts.append(_frame(compare.located_units(u, code, year, unit_type), unit_type, "unit"))
     else:  # the national overview reads every year of every entity
-        parts.append(_entity_frame(e.sort_values(["year", "entity_code"]), "entities"))
+        parts.append(_frame(e.sort_values(["year", "entity_code"]), "entities"))
     frame = pd.concat(parts, ignore_index=True)
     return frame.reindex(columns=list(CSV_COLUMNS))
 
