@@ -266,7 +266,7 @@ def headline(data: dataset.Dataset, f: Formatter) -> dict:
     table = []
     for entity_type, group in rows.groupby("entity_type"):
         zones = group["zone"].value_counts()
-        table.append({"type": f(f"site.type.{entity_type}"), "n": int(len(group)),
+        table.append({"type": f(f"site.types.{entity_type}"), "n": int(len(group)),
                       "scored": int(group["score"].notna().sum()),
                       "of": published.get(entity_type), "zones": {z: int(zones.get(z, 0)) for z in
                                                                   ("hijau", "kuning", "merah")}})
