@@ -130,6 +130,9 @@ def test_each_page_links_its_twin_its_years_its_csv_and_carries_citation_tags(tw
     assert [int(y) for y in re.findall(r'<a href="(\d{4})\.html">', page)] == [y for y in years if y != 2024]
     assert 'href="2024.csv"' in page and 'name="citation_title"' in page and 'name="DC.title"' in page
     assert f'content="{data.version}"' in page
+    latest = int(data.entities["year"].max())
+    assert f"versi data {data.version} (penilaian sampai {latest})" in page
+    assert f'<meta content="{latest}" name="citation_date"/>' in page
 
 
 def test_a_report_csv_holds_the_rows_it_shows_with_sources(two_builds):

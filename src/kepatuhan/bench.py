@@ -258,6 +258,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{large:.2f} with 600", flush=True)
     print(f"speedup_vs_hand_loop: {hand / ours:.2f} (target >= 15)")
     print(f"per_report_vs_warm_floor: {ours * workers / K / warm:.2f} (target <= 1.5)")
+    at_scale = site_wall * workers / len(subset)
+    print(f"at scale ({len(subset)} reports of {SITE_SAMPLE_PROVINCE}, start-up shared by more reports): "
+          f"{at_scale:.2f} worker-s per report, {at_scale / warm:.2f}x the warm floor, "
+          f"{hand / K / (site_wall / len(subset)):.1f}x faster than the hand loop")
     print(f"full_site_seconds: {full_site:.0f} ({len(every)} reports; extrapolated from {len(subset)} reports of "
           f"{SITE_SAMPLE_PROVINCE} built from scratch in {site_wall:.1f} s)")
     print(f"rebuilt_after_one_unit_change: {rebuilt} of {total}")

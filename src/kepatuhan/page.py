@@ -63,7 +63,7 @@ def page_resources(task: dict, header: dict) -> dict:
         "data_version_label": f("page.data_version"), "data_version": header["data_version"],
         "cite_label": f("page.cite"),
         "citation": f("page.citation", title=task["title"], data_version=header["data_version"],
-                      package=header["package_version"]),
+                      data_date=header.get("data_date") or "–", package=header["package_version"]),
         "licence": f("page.licence"),
         **site_links(task, f),
     }
