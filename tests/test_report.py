@@ -206,3 +206,26 @@ def test_strings_from_data_are_escaped_in_the_page_and_alt_text():
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
     assert "<b>Atlantis</b>" not in html and "&lt;b&gt;Atlantis&lt;/b&gt;" in html
     assert "alt='Unit \"&gt;&lt;script&gt;alert(1)&lt;/script&gt;'" in html  # the real alt, escaped
+
+
+def test_a_source_that_printed_only_a_zone_is_listed_in_words_in_the_conflicts_table():
+    import pandas as pd
+
+    from kepatuhan import reconcile, report
+
+    rows = pd.DataFrame({"year": [2018, 2018], "entity_code": ["16.73", "16.73"], "score": [48.15, float("nan")],
+                         "zone": [None, "kuning"], "category": [None, None],
+                         "source_url": ["https://a.example/1", "https://b.example/2"]})
+    _, conflicts = reconcile.reconcile(rows, ["year", "entity_code"], "score")
+    conflicts = conflicts.assign(name="Kota Pagar Alam")
+    shown = {lang: report.conflicts_table(conflicts, messages.Formatter(lang)).data for lang in ("id", "en")}
+    assert "48,15" in shown["id"] and "48.15" in shown["en"]
+    assert messages.text("id", "grade.no_score") in shown["id"] and "no score" not in shown["id"]
+    assert messages.text("en", "grade.no_score") in shown["en"] and "kuning" in shown["en"]
+
+
+def test_every_reconciliation_rule_has_words_in_both_languages():
+    from kepatuhan import reconcile
+
+    for lang in ("id", "en"):
+        assert {f"rule.{rule}" for rule in reconcile.RULES} <= set(messages.catalogue(lang))

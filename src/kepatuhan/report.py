@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 import pandas as pd
 from IPython.display import HTML, Image
 
-from . import compare, dataset, findings, grading, maps, national, plots, trend
+from . import compare, dataset, findings, grading, maps, national, plots, reconcile, trend
 from .messages import LANGS, Formatter
 from .names import NameNotFound
 
@@ -193,11 +193,18 @@ def conflicts_table(conflicts: pd.DataFrame, f: Formatter) -> HTML:
         return paragraphs(f("conflict.none"))
     frame = pd.DataFrame({
         f("col.year"): conflicts["year"].astype(str), f("col.entity"): conflicts["name"],
-        f("col.values"): [" | ".join(f.num(float(v)) for v in str(vs).split(" | ")) for vs in conflicts["values"]],
-        f("col.chosen"): [f.num(float(v)) for v in conflicts["chosen"]],
+        f("col.values"): [" | ".join(_conflict_value(v, f) for v in str(values).split(" | "))
+                          for values in conflicts["values"]],
+        f("col.chosen"): [_conflict_value(str(v), f) for v in conflicts["chosen"]],
         f("col.rule"): [f(f"rule.{r}") for r in conflicts["rule"]],
     })
     return table(frame, caption=f("conflict.caption"))
+
+
+def _conflict_value(listed: str, f: Formatter) -> str:
+    """One source's value in the report's words: its score, or its zone when it printed no score."""
+    zone = reconcile.label_only_zone(listed)
+    return f"{f.zone(zone)} ({f('grade.no_score')})" if zone else f.num(float(listed))
 
 
 def ranking_table(group: pd.DataFrame, f: Formatter, caption: str, highlight: str | None = None,
