@@ -229,3 +229,13 @@ def test_every_reconciliation_rule_has_words_in_both_languages():
 
     for lang in ("id", "en"):
         assert {f"rule.{rule}" for rule in reconcile.RULES} <= set(messages.catalogue(lang))
+
+
+def test_every_conflict_of_the_shipped_data_can_be_shown():
+    from kepatuhan import report
+
+    conflicts = dataset.load().conflicts
+    assert (conflicts["values"].str.contains("no score")).any()  # the case that once broke three reports
+    for lang in ("id", "en"):
+        shown = report.conflicts_table(conflicts, messages.Formatter(lang)).data
+        assert shown.count("<tr") == len(conflicts) + 1
