@@ -137,6 +137,12 @@ def sample_sentence(f: Formatter, aggregates: pd.DataFrame, year: int) -> str:
     return f("finding.rank_sample", year=year, n=f.int(drawn.n)) if drawn else ""
 
 
+def sampled_count(aggregates: pd.DataFrame, year: int, entity_type: str) -> int | None:
+    """How many entities of a type the Ombudsman sampled in `year`, or None in a census year."""
+    drawn = national.sample(aggregates, year)
+    return drawn.by_type.get(entity_type) if drawn else None
+
+
 def set_words(f: Formatter, set_name: str, province: str = "") -> str:
     return f(f"set.{set_name}", province=province)
 
@@ -145,8 +151,14 @@ def rank_sentence(f: Formatter, rank: findings.Rank, year: int, province: str = 
     where = set_words(f, rank.set_name, province)
     if rank.rank is None:
         return f("finding.rank_too_few", set=where, n=rank.n, year=year, need=findings.MIN_COMPARABLE)
+    notes = []
+    if rank.sampled:
+        notes.append(f("finding.rank_sampled", sampled=f.int(rank.sampled), set=where, year=year))
+    if rank.label_only:
+        kind = "opinion" if maps.label_kind(year) == "opinion" else "label"
+        notes.append(f(f"finding.rank_label_only.{kind}", n=f.int(rank.label_only), set=where))
     sentence = f("finding.rank", rank=rank.rank, n=rank.n, set=where, year=year,
-                 percentile=f.int(round(rank.percentile)))
+                 percentile=f.int(round(rank.percentile)), notes="".join("; " + n for n in notes))
     if rank.assessed:
         sentence += " " + f("finding.rank_assessed", assessed=f.int(rank.assessed), set=where, year=year)
     return sentence
@@ -281,12 +293,16 @@ class EntityReport(View):
     def ranks(self) -> list[findings.Rank]:
         """Among the kabupaten/kota of its province (for a kab/kota), then among its type nationally."""
         out = []
+        e = self.data.entities
         if self.kind in PROVINCE_SETS:
-            peers = compare.province_peers(self.data.entities, self.year, self.row["province_code"])
-            out.append(findings.rank_in(peers, self.code, "province_kabkota"))
-        national_set = compare.type_peers(self.data.entities, self.year, self.kind)
+            peers = compare.province_peers(e, self.year, self.row["province_code"])
+            out.append(findings.rank_in(peers, self.code, "province_kabkota", label_only=findings.label_only_count(
+                e, self.year, PROVINCE_SETS, self.row["province_code"])))
+        national_set = compare.type_peers(e, self.year, self.kind)
         out.append(findings.rank_in(national_set, self.code, f"type.{self.kind}",
-                                    findings.assessed_count(self.data.aggregates, self.year, self.kind)))
+                                    findings.assessed_count(self.data.aggregates, self.year, self.kind),
+                                    sampled_count(self.data.aggregates, self.year, self.kind),
+                                    findings.label_only_count(e, self.year, (self.kind,))))
         return [r for r in out if r is not None]
 
     def headline(self) -> HTML:
@@ -298,8 +314,9 @@ class EntityReport(View):
             items = [f("finding.standing", name=self.name, year=self.year, score=f.num(self.row["score"]),
                        grade=row_grade(f, self.row))]
             items.append(movement_sentence(f, findings.movement(self.series, self.year)))
-        items += with_sample([rank_sentence(f, r, self.year, self.province) for r in self.ranks],
-                             sample_sentence(f, self.data.aggregates, self.year))
+        ranks = [rank_sentence(f, r, self.year, self.province) for r in self.ranks]
+        sampled = any(r.sampled and r.rank is not None for r in self.ranks)
+        items += ranks if sampled else with_sample(ranks, sample_sentence(f, self.data.aggregates, self.year))
         weakest = findings.weakest_unit(self.units)
         if weakest:
             items.append(f("finding.weakest", unit=weakest.name, score=f.num(weakest.score), n=weakest.n_units))
@@ -542,7 +559,9 @@ class ProvinceReport(View):
                                grade=row_grade(f, row)))
                 provinces = compare.type_peers(self.data.entities, self.year, "provinsi")
                 rank = findings.rank_in(provinces, self.code, "type.provinsi",
-                                        findings.assessed_count(self.data.aggregates, self.year, "provinsi"))
+                                        findings.assessed_count(self.data.aggregates, self.year, "provinsi"),
+                                        sampled_count(self.data.aggregates, self.year, "provinsi"),
+                                        findings.label_only_count(self.data.entities, self.year, ("provinsi",)))
                 items.append(rank_sentence(f, rank, self.year))
         k = self.kabkota
         if not self.listed.empty:

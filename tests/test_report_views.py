@@ -1,0 +1,48 @@
+"""What the report views say, read back from their HTML on the shipped data: counts are recomputed here
+from the data tables, never copied from the output."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from kepatuhan import report
+
+
+def _text(html) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", getattr(html, "data", html))).replace("&#39;", "'")
+
+
+def _year(shipped, year: int, kind: str) -> pd.DataFrame:
+    e = shipped.entities
+    return e[(e["year"] == year) & (e["entity_type"] == kind)]
+
+
+def _sampled(shipped, year: int, kind: str) -> int:
+    a = shipped.aggregates
+    row = a[(a["year"] == year) & (a["scope_code"].fillna("") == "") & (a["measure"] == "sampled")
+            & (a["entity_type"] == kind)]
+    return int(row["count"].iloc[0])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_2025_rank_says_it_is_among_the_scored_not_the_sample(shipped, lang):
+    rows = _year(shipped, 2025, "kota")
+    scored, label_only = int(rows["score"].notna().sum()), int(rows["score"].isna().sum())
+    text = _text(report.EntityReport(shipped, "16.71", 2025, lang).headline())
+    sampled = _sampled(shipped, 2025, "kota")
+    words = {"id": (f"dari {scored} kota yang nilainya 2025 ada dalam data", f"sampel {sampled} kota",
+                    f"{label_only} kota lain hanya diketahui opininya"),
+             "en": (f"of the {scored} cities", "whose 2025 score is in the data",
+                    f"sample of {sampled} cities", f"{label_only} other cities")}
+    for phrase in words[lang]:
+        assert phrase in text
+    assert "di dalam sampel itu" not in text and "within that sample" not in text
+
+
+def test_a_2025_province_rank_names_the_provinces_sampled_and_label_only(shipped):
+    rows = _year(shipped, 2025, "provinsi")
+    text = _text(report.ProvinceReport(shipped, "18", 2025, "id").headline())
+    assert (f"dari {int(rows['score'].notna().sum())} provinsi yang nilainya 2025 ada dalam data" in text)
+    assert f"sampel {_sampled(shipped, 2025, 'provinsi')} provinsi pada 2025" in text
+    assert f"{int(rows['score'].isna().sum())} provinsi lain hanya diketahui opininya" in text
