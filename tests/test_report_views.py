@@ -46,3 +46,17 @@ def test_a_2025_province_rank_names_the_provinces_sampled_and_label_only(shipped
     assert (f"dari {int(rows['score'].notna().sum())} provinsi yang nilainya 2025 ada dalam data" in text)
     assert f"sampel {_sampled(shipped, 2025, 'provinsi')} provinsi pada 2025" in text
     assert f"{int(rows['score'].isna().sum())} provinsi lain hanya diketahui opininya" in text
+
+
+def test_the_national_spread_counts_scored_and_label_only_rows_apart(shipped):
+    year = shipped.entities[shipped.entities["year"] == 2025]
+    html = report.NationalReport(shipped, "id", 2025).distribution_table().data
+    rows = {cells[1]: cells for cells in re.findall(r"<tr[^>]*>\s*((?:<td[^>]*>.*?</td>\s*)+)</tr>", html, re.S)
+            for cells in [re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)]}
+    for kind, group in year.groupby("entity_type"):
+        scored = int(group["score"].notna().sum())
+        if scored:
+            assert rows[kind][2:4] == [str(scored), str(len(group) - scored)]
+        else:  # a type with labels only has no row that could look like it had scores
+            assert kind not in rows
+            assert f"Untuk {kind}, data 2025 hanya memuat label" in _text(html)

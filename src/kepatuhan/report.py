@@ -824,10 +824,18 @@ class NationalReport(View):
         rows = []
         e = self.data.entities
         for (year, kind), group in e[e["year"] == self.year].groupby(["year", "entity_type"], sort=True):
+            scored = int(group["score"].notna().sum())
+            if not scored:
+                continue  # label-only: no score to spread; said in the note below the table
             rows.append({f("col.year"): str(year), f("col.type"): set_words(f, f"type.{kind}"),
-                         f("stat.n"): str(len(group)), f("stat.min"): f.num(group["score"].min()),
+                         f("stat.n_scored"): f.int(scored), f("stat.label_only"): f.int(len(group) - scored),
+                         f("stat.min"): f.num(group["score"].min()),
                          f("stat.median"): f.num(group["score"].median()), f("stat.max"): f.num(group["score"].max())})
-        return table(pd.DataFrame(rows), caption=f("national.distribution_caption", year=self.year))
+        unscored = e[(e["year"] == self.year)].groupby("entity_type")["score"].count()
+        only_labels = [set_words(f, f"type.{k}") for k, n in unscored.items() if n == 0]
+        notes = (f("national.distribution_labels_only", types=", ".join(only_labels), year=self.year),
+                 ) if only_labels else ()
+        return table(pd.DataFrame(rows), caption=f("national.distribution_caption", year=self.year), notes=notes)
 
     def _test_sentence(self, result: compare.GroupTest, year: int) -> str:
         f = self.f
