@@ -60,3 +60,13 @@ def test_the_national_spread_counts_scored_and_label_only_rows_apart(shipped):
         else:  # a type with labels only has no row that could look like it had scores
             assert kind not in rows
             assert f"Untuk {kind}, data 2025 hanya memuat label" in _text(html)
+
+
+def test_every_asterisk_in_the_peer_table_has_its_row_in_the_conflicts_section(shipped):
+    r = report.EntityReport(shipped, "17.02", 2024, "id")
+    peers = r._group(r._peer_set)
+    marked = peers.loc[peers["conflict_rule"].astype(bool), "entity_name"]
+    assert len(marked) and "17.02" not in set(peers.loc[peers["conflict_rule"].astype(bool), "entity_code"])
+    conflicts = _text(r.conflicts())
+    for name in marked:
+        assert f"2024 {name} " in conflicts

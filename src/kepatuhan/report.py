@@ -472,8 +472,13 @@ class EntityReport(View):
                                                     ["year", "name", "score", "source_url"]]]))
 
     def conflicts(self) -> HTML:
-        codes = {self.code, *self.units["unit_code"]}
-        return conflicts_table(self.data.conflicts[self.data.conflicts["code"].isin(codes)], self.f)
+        """Every conflict behind a figure of the report: the entity's own (all years of its trend table),
+        its units', and those of the peers its ranking table marks with an asterisk (the report's year)."""
+        c = self.data.conflicts
+        peers = set(self._group(self._peer_set)["entity_code"]) if self._peer_set else set()
+        shown = (c["code"].isin({self.code, *self.units["unit_code"]})
+                 | (c["code"].isin(peers) & (c["year"] == self.year) & (c["level"] == "entity")))
+        return conflicts_table(c[shown], self.f)
 
 
 def open_entity(entity: str, year: int, lang: str = "id", data_dir: str = "") -> EntityReport:
