@@ -70,3 +70,14 @@ def test_every_asterisk_in_the_peer_table_has_its_row_in_the_conflicts_section(s
     conflicts = _text(r.conflicts())
     for name in marked:
         assert f"2024 {name} " in conflicts
+
+
+@pytest.mark.parametrize(("lang", "words"), [("id", "sumber tidak tegas soal predikat"),
+                                             ("en", "sources are unclear about the")])
+def test_an_uncertain_flag_says_unclear_not_that_sources_differ(shipped, lang, words):
+    e = shipped.entities
+    row = e[(e["maladministrasi"] == "uncertain")].iloc[0]
+    assert row["n_sources"] == 1  # one source, so "sources differ" could not be true
+    text = _text(report.grade_words(report.Formatter(lang), row["zone"], row["category"], False, row["opinion"],
+                                    row["maladministrasi"]))
+    assert words in text and "berbeda" not in text and "disagree" not in text
