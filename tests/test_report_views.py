@@ -81,3 +81,14 @@ def test_an_uncertain_flag_says_unclear_not_that_sources_differ(shipped, lang, w
     text = _text(report.grade_words(report.Formatter(lang), row["zone"], row["category"], False, row["opinion"],
                                     row["maladministrasi"]))
     assert words in text and "berbeda" not in text and "disagree" not in text
+
+
+def test_an_opini_no_source_printed_is_said_to_be_inferred_with_the_printed_quality_word(shipped):
+    s = shipped.entity_sources
+    raw = s[(s["entity_code"] == "16.71") & (s["year"] == 2025)]
+    assert raw["opinion"].isna().all()  # the source printed a score and a service-quality word, no opini
+    quality = raw["service_quality"].dropna().iloc[0]
+    text = _text(report.EntityReport(shipped, "16.71", 2025, "id").headline())
+    assert f"(disimpulkan dari nilai; sumber hanya mencetak kualitas pelayanan “{quality}”)" in text
+    printed = _text(report.ProvinceReport(shipped, "18", 2025, "id").headline())  # Lampung's opini is printed
+    assert "disimpulkan dari nilai;" not in printed.split("zona hijau")[0]

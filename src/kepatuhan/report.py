@@ -90,13 +90,19 @@ def findings_block(f: Formatter, title: str, subtitle: str, items: list[str]) ->
 
 # -- words shared by the reports --------------------------------------------------------------------
 
-def grade_words(f: Formatter, zone: str, category, inferred: bool = False, opinion=None, flag=None) -> str:
+def grade_words(f: Formatter, zone: str, category, inferred: bool = False, opinion=None, flag=None,
+                printed: PrintedLabels | None = None) -> str:
     """The grade in words: category (2022–2024) or opini level (2025–) with its zone, and the published
-    Tanpa Maladministrasi flag where the instrument has one."""
+    Tanpa Maladministrasi flag where the instrument has one. With `printed`, an opini no source printed
+    says it is inferred from the score, next to the service-quality word the source did print."""
     if isinstance(category, str):
         words = f.category(category) + ", " + f.zone(zone)
     elif isinstance(opinion, str) and f.has(f"opinion.{opinion}"):
-        words = f(f"opinion.{opinion}") + ", " + f.zone(zone)
+        words = f(f"opinion.{opinion}")
+        if printed is not None and not printed.opinion:
+            words += " " + (f("grade.opinion_inferred_quality", quality=printed.service_quality)
+                            if printed.service_quality else f("grade.opinion_inferred"))
+        words += ", " + f.zone(zone)
     else:
         words = f.zone(zone)
     words += f("grade.inferred") if inferred else ""
@@ -105,9 +111,25 @@ def grade_words(f: Formatter, zone: str, category, inferred: bool = False, opini
     return words
 
 
-def row_grade(f: Formatter, row) -> str:
+@dataclass(frozen=True)
+class PrintedLabels:
+    """What the sources of one entity and year printed, as opposed to what was computed from the score."""
+
+    opinion: bool  # some source printed the opini level
+    service_quality: str | None  # the service-quality word a source printed (Sangat Baik, Baik, …)
+
+
+def printed_labels(sources: pd.DataFrame, code: str, year: int) -> PrintedLabels:
+    rows = sources[(sources["entity_code"] == code) & (sources["year"] == year)]
+    printed = [v for v in rows["opinion"] if isinstance(v, str) and v]
+    quality = next((v for v in rows["service_quality"] if isinstance(v, str) and v), None)
+    return PrintedLabels(bool(printed), quality)
+
+
+def row_grade(f: Formatter, row, sources: pd.DataFrame | None = None) -> str:
+    printed = printed_labels(sources, row["entity_code"], row["year"]) if sources is not None else None
     return grade_words(f, row["zone"], row["category"], row["zone_basis"] == "inferred", row.get("opinion"),
-                       row.get("maladministrasi"))
+                       row.get("maladministrasi"), printed)
 
 
 def grade_short(f: Formatter, category, zone, opinion=None) -> str:
@@ -309,10 +331,11 @@ class EntityReport(View):
         """Title and the key findings, first."""
         f = self.f
         if pd.isna(self.row["score"]):
-            items = [f("finding.label_only", name=self.name, year=self.year, grade=row_grade(f, self.row))]
+            items = [f("finding.label_only", name=self.name, year=self.year,
+                       grade=row_grade(f, self.row, self.data.entity_sources))]
         else:
             items = [f("finding.standing", name=self.name, year=self.year, score=f.num(self.row["score"]),
-                       grade=row_grade(f, self.row))]
+                       grade=row_grade(f, self.row, self.data.entity_sources))]
             items.append(movement_sentence(f, findings.movement(self.series, self.year)))
         ranks = [rank_sentence(f, r, self.year, self.province) for r in self.ranks]
         sampled = any(r.sampled and r.rank is not None for r in self.ranks)
@@ -359,13 +382,22 @@ class EntityReport(View):
         frame = pd.DataFrame({
             f("col.year"): [*s["year"].astype(str), *labels["year"].astype(str)],
             f("col.score"): [*(f.num(v) for v in s["score"]), *([f("grade.no_score")] * len(labels))],
-            f("col.grade"): [*grades_short(f, s.assign(opinion=self._opinions(s["year"]))), *grades_short(f, labels)],
+            f("col.grade"): [*(g + self._opinion_mark(y) for g, y in zip(
+                grades_short(f, s.assign(opinion=self._opinions(s["year"]))), s["year"], strict=True)),
+                *grades_short(f, labels)],
             f("col.basis"): [f(f"basis.{b}") for b in [*s["zone_basis"], *labels["zone_basis"]]],
             f("col.change"): [*changes, *(["–"] * len(labels))],
         }).sort_values(f("col.year"), kind="stable")
         notes = break_notes(f, sorted({int(y) for y in s["year"]}))
         return table(frame, caption=f("trend.caption", name=self.name, n=len(frame)), notes=notes,
                      highlight=[y == str(self.year) for y in frame[f("col.year")]])
+
+    def _opinion_mark(self, year) -> str:
+        """' (opini disimpulkan)' after an opini level no source printed (it is computed from the score)."""
+        if not isinstance(self._opinions([year])[0], str):
+            return ""
+        printed = printed_labels(self.data.entity_sources, self.code, int(year))
+        return "" if printed.opinion else " " + self.f("grade.opinion_inferred_short")
 
     def _opinions(self, years) -> list:
         e = self.data.entities
@@ -558,10 +590,11 @@ class ProvinceReport(View):
         if not self.own.empty:
             row = self.own.iloc[0]
             if pd.isna(row["score"]):
-                items.append(f("finding.label_only", name=row["entity_name"], year=self.year, grade=row_grade(f, row)))
+                items.append(f("finding.label_only", name=row["entity_name"], year=self.year,
+                               grade=row_grade(f, row, self.data.entity_sources)))
             else:
                 items.append(f("finding.standing", name=row["entity_name"], year=self.year, score=f.num(row["score"]),
-                               grade=row_grade(f, row)))
+                               grade=row_grade(f, row, self.data.entity_sources)))
                 provinces = compare.type_peers(self.data.entities, self.year, "provinsi")
                 rank = findings.rank_in(provinces, self.code, "type.provinsi",
                                         findings.assessed_count(self.data.aggregates, self.year, "provinsi"),
