@@ -92,3 +92,27 @@ def test_an_opini_no_source_printed_is_said_to_be_inferred_with_the_printed_qual
     assert f"(disimpulkan dari nilai; sumber hanya mencetak kualitas pelayanan “{quality}”)" in text
     printed = _text(report.ProvinceReport(shipped, "18", 2025, "id").headline())  # Lampung's opini is printed
     assert "disimpulkan dari nilai;" not in printed.split("zona hijau")[0]
+
+
+def test_the_methodology_pages_link_each_other_and_every_band_its_source():
+    import csv
+    from html import unescape
+
+    from kepatuhan import grading, page
+
+    with open(grading.schemes_path(), encoding="utf-8") as handle:
+        urls = {r["source_url"] for r in csv.DictReader(handle)}
+    for lang, other in (("id", "en/methodology.html"), ("en", "../methodology.html")):
+        html = page.methodology_html(lang).decode()
+        assert f'href="{other}"' in html
+        rows = re.findall(r"<tr><td>\d{4}.*?</tr>", html)
+        assert rows and all(unescape(re.search(r"<a href=\"([^\"]+)\"", r).group(1)) in urls for r in rows)
+        assert "white-space: nowrap" in html
+        assert "dipublikasikan Ombudsman" not in html and "published by the Ombudsman" not in html
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_gap_is_said_in_words_not_as_a_signed_number(shipped, lang):
+    text = _text(report.EntityReport(shipped, "17.02", 2024, lang).comparison())
+    assert not re.search(r"[-+]\d+[,.]\d\d poin|[-+]\d+[,.]\d\d points", text)
+    assert ("di bawah nilai tertinggi" if lang == "id" else "below the highest score") in text

@@ -186,6 +186,14 @@ def rank_sentence(f: Formatter, rank: findings.Rank, year: int, province: str = 
     return sentence
 
 
+def gap_words(f: Formatter, gap: float, against: str) -> str:
+    """'3,07 poin di bawah nilai tertinggi': the distance in words, never a bare signed number."""
+    what = f(f"gap.{against}")
+    if round(gap, 2) == 0:
+        return f("gap.equal", what=what)
+    return f("gap.below" if gap < 0 else "gap.above", points=f.num(abs(gap)), what=what)
+
+
 def movement_sentence(f: Formatter, m: findings.Movement | None) -> str:
     if m is None:
         return f("finding.no_previous")
@@ -428,7 +436,8 @@ class EntityReport(View):
             if r.rank is not None:
                 s = compare.standing(self._group(r.set_name), self.code)
                 lines.append(f("compare.gaps", set=set_words(f, r.set_name, self.province),
-                               best=f.num(s.gap_to_best, signed=True), median=f.num(s.gap_to_median, signed=True)))
+                               best=gap_words(f, s.gap_to_best, "best"),
+                               median=gap_words(f, s.gap_to_median, "median")))
         return paragraphs(*lines)
 
     def _group(self, set_name: str) -> pd.DataFrame:
