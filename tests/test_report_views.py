@@ -116,3 +116,21 @@ def test_a_gap_is_said_in_words_not_as_a_signed_number(shipped, lang):
     text = _text(report.EntityReport(shipped, "17.02", 2024, lang).comparison())
     assert not re.search(r"[-+]\d+[,.]\d\d poin|[-+]\d+[,.]\d\d points", text)
     assert ("di bawah nilai tertinggi" if lang == "id" else "below the highest score") in text
+
+
+def test_the_national_sources_give_each_figure_in_words_with_its_value(shipped):
+    html = report.NationalReport(shipped, "id", 2025).sources().data
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)]
+    cells = [c for c in cells if c]
+    a = shipped.aggregates
+    sampled = a[(a["year"] == 2025) & (a["measure"] == "sampled") & (a["entity_type"] == "kota")]["count"].iloc[0]
+    assert cells and all(c[2].strip() not in ("", "–") for c in cells)
+    assert not any(":" in c[1] for c in cells)
+    assert ["2025", "Jumlah kota dalam sampel", str(int(sampled))] in [[x.strip() for x in c[:3]] for c in cells]
+    assert not any("Kantor Pertanahan" in c[1] for c in cells)  # a figure the page does not show
+
+
+def test_the_group_tests_and_panel_say_they_describe_the_gathered_scores(shipped):
+    r = report.NationalReport(shipped, "id", 2024)
+    for text in (_text(r.group_tests()), _text(r.panel())):
+        assert "pemberitaan" in text and "semua pemda" in text

@@ -210,15 +210,17 @@ def break_notes(f: Formatter, years: list[int]) -> tuple[str, ...]:
                  for a, b in zip(years, years[1:], strict=False) if not grading.same_scheme(a, b))
 
 
-def sources_block(f: Formatter, rows: pd.DataFrame) -> HTML:
-    """Every source behind the figures shown, as links (publisher = the site's host), with year and value."""
+def sources_block(f: Formatter, rows: pd.DataFrame, value_column: str = "col.score") -> HTML:
+    """Every source behind the figures shown, as links (publisher = the site's host), with year and value
+    (`score` numbers, or already formatted `figure` strings under the heading `value_column`)."""
     from urllib.parse import urlparse
 
     rows = rows.drop_duplicates(subset=["year", "name", "source_url"]).sort_values(["year", "name", "source_url"])
+    values = rows["figure"] if "figure" in rows else [f.num(v) for v in rows["score"]]
     frame = pd.DataFrame({
         f("col.year"): rows["year"].astype(str),
         f("col.entity"): rows["name"].astype(str),
-        f("col.score"): [f.num(v) for v in rows["score"]],
+        f(value_column): list(values),
         f("col.source"): [Link(urlparse(u).hostname or u, u) for u in rows["source_url"]],
     })
     return HTML(paragraphs(heading=f("section.sources"), anchor="sources").data
@@ -921,18 +923,44 @@ class NationalReport(View):
                               **{labels[c]: [str(int(v)) for v in matrix[c]] for c in matrix.columns}})
         return table(frame, caption=f("transition.caption", a=from_year, b=to_year, n=int(matrix.to_numpy().sum())))
 
-    def _aggregate_label(self, entity_type: str, measure: str) -> str:
-        f = self.f
-        kind = next((f(k) for k in (f"set.type.{entity_type}", f"unit_type.{entity_type}") if f.has(k)), f("set.all"))
-        return f"{kind}: {f(f'measure.{measure}')}" if f.has(f"measure.{measure}") else kind
+    #: The national figures the page shows: per year for all bodies, per year and type, and the sample.
+    SHOWN_TYPES = ("all", "provinsi", "kabupaten", "kota", "kementerian", "lembaga")
 
+    def _shown_aggregates(self) -> pd.DataFrame:
+        """The published national rows behind a figure of this page (and no others)."""
+        a = self.data.aggregates
+        a = a[(a["scope_code"].fillna("") == "") & a["entity_type"].isin(self.SHOWN_TYPES)]
+        counted = a["measure"].isin(("assessed", *grading.ZONES))
+        all_years = (a["entity_type"] == "all") & a["year"].isin(self.counts.index) & (
+            counted | a["measure"].isin(grading.CATEGORIES))
+        by_type = (a["entity_type"] != "all") & counted
+        sample = (a["year"] == self.year) & a["measure"].isin(("sampled", "mean_score"))
+        return a[all_years | by_type | sample]
+
+    def _aggregate_label(self, entity_type: str, measure: str) -> str:
+        """'Jumlah kota yang dinilai', 'Rata-rata nilai nasional': what the figure counts, in words."""
+        f = self.f
+        bodies = f("set.all_bodies") if entity_type == "all" else set_words(f, f"type.{entity_type}")
+        if measure in grading.ZONES:
+            return f("source.zone", set=bodies, zone=f(f"zone.{measure}"))
+        if measure in grading.CATEGORIES:
+            return f("source.category", set=bodies, category=f(f"category.{measure}"))
+        return f(f"source.{measure}", set=bodies)
+
+    def _aggregate_figure(self, count, percent, measure: str) -> str:
+        f = self.f
+        if measure == "mean_score":
+            return f.num(percent)
+        if pd.notna(count):
+            return f.int(count) + (f" ({f.num(percent)}%)" if pd.notna(percent) else "")
+        return f"{f.num(percent)}%" if pd.notna(percent) else "–"
 
     def sources(self) -> HTML:
-        a = self.data.aggregates
-        rows = a[(a["scope_code"].fillna("") == "")].copy()
+        rows = self._shown_aggregates().copy()
         rows["name"] = [self._aggregate_label(t, m) for t, m in zip(rows["entity_type"], rows["measure"], strict=True)]
-        rows["score"] = None
-        return sources_block(self.f, rows[["year", "name", "score", "source_url"]])
+        rows["figure"] = [self._aggregate_figure(c, p, m) for c, p, m in zip(rows["count"], rows["percent"],
+                                                                             rows["measure"], strict=True)]
+        return sources_block(self.f, rows[["year", "name", "figure", "source_url"]], value_column="col.figure")
 
 
 def open_national(year: int, lang: str = "id", data_dir: str = "") -> NationalReport:
