@@ -134,3 +134,26 @@ def test_the_group_tests_and_panel_say_they_describe_the_gathered_scores(shipped
     r = report.NationalReport(shipped, "id", 2024)
     for text in (_text(r.group_tests()), _text(r.panel())):
         assert "pemberitaan" in text and "semua pemda" in text
+
+
+def test_national_zone_counts_summed_from_categories_are_marked_computed(shipped):
+    a = shipped.aggregates
+    a = a[(a["scope_code"].fillna("") == "") & (a["entity_type"] == "all")]
+    years_with_categories = set(a.loc[a["measure"] == "C", "year"])
+    unprinted = [(y, z) for y in years_with_categories for z in ("kuning", "merah")
+                 if not ((a["year"] == y) & (a["measure"] == z)).any()]
+    assert unprinted  # the shipped 2024 counts print categories, not every zone
+    html = report.NationalReport(shipped, "id", 2024).counts_table().data
+    rows = {c[0]: c for c in ([x.strip() for x in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+                              for r in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)) if c}
+    for year, zone in unprinted:
+        assert rows[str(year)][{"kuning": 3, "merah": 4}[zone]].endswith(" *")
+    assert rows[str(min(years_with_categories) - 1)][3].endswith("*") is False
+    assert "Dihitung dari jumlah kategori" in html
+
+
+def test_the_glossary_rank_says_types_are_ranked_apart():
+    from kepatuhan import messages
+
+    text = messages.text("id", "term.rank.text")
+    assert "kabupaten di antara kabupaten, kota di antara kota, provinsi di antara provinsi" in text

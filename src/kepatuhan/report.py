@@ -834,9 +834,22 @@ class NationalReport(View):
         f = self.f
         c = self.counts
         columns = [m for m in ("assessed", *grading.ZONES, *grading.CATEGORIES) if m in c.columns]
+        a = self.data.aggregates
+        a = a[(a["scope_code"].fillna("") == "") & (a["entity_type"] == "all")]
+        printed = set(zip(a["year"], a["measure"], strict=True))
+
+        def cell(year, measure, value) -> str:  # a zone count summed from printed categories is marked
+            if pd.isna(value):
+                return "–"
+            return f.int(value) + ("" if (year, measure) in printed else " *")
+
         frame = pd.DataFrame({f("col.year"): [str(y) for y in c.index],
-                              **{f(f"measure.{m}"): [f.int(v) if pd.notna(v) else "–" for v in c[m]] for m in columns}})
-        return table(frame, caption=f("national.counts_caption"))
+                              **{f(f"measure.{m}"): [cell(y, m, v) for y, v in zip(c.index, c[m], strict=True)]
+                                 for m in columns}})
+        derived = any((y, m) not in printed for m in columns for y, v in zip(c.index, c[m], strict=True)
+                      if pd.notna(v))
+        return table(frame, caption=f("national.counts_caption"),
+                     notes=(f("national.derived_note"),) if derived else ())
 
     def counts_figure(self) -> Image:
         f = self.f
