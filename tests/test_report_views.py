@@ -157,3 +157,30 @@ def test_the_glossary_rank_says_types_are_ranked_apart():
 
     text = messages.text("id", "term.rank.text")
     assert "kabupaten di antara kabupaten, kota di antara kota, provinsi di antara provinsi" in text
+
+
+def test_the_charts_explain_their_colours_scale_and_missing_years(shipped, monkeypatch):
+    from kepatuhan import compare, plots
+    from kepatuhan.messages import Formatter
+
+    f = Formatter("id")
+    r = report.EntityReport(shipped, "17.02", 2024, "id")
+    units = plots.unit_figure(r.units, "t", f)
+    legend = {t.get_text() for leg in units.legends for t in leg.get_texts()}
+    assert {f(f"category.{c}.short") for c in ("A", "B")} <= legend  # the unit chart has A and B shades
+    counts = report.NationalReport(shipped, "id", 2024).counts
+    national = plots.national_figure(counts.dropna(subset=["hijau", "kuning", "merah"]), "t", f)
+    assert [t.get_text() for t in national.axes[0].texts if t.get_text().strip()[:1].isdigit()] == []
+    slope = plots.slopegraph(compare.province_peers(shipped.entities, 2023, "17"),
+                             compare.province_peers(shipped.entities, 2024, "17"), 2023, 2024, "t", f)
+    slope.canvas.draw()
+    assert len([t for t in slope.axes[0].get_yticklabels() if t.get_text()]) >= 3
+    e = shipped.entities
+    label_years = e.loc[(e["entity_code"] == "17.02") & e["score"].isna(), "year"]
+    assert len(label_years)
+    seen = []
+    drawn = plots.trend_figure
+    monkeypatch.setattr(plots, "trend_figure",
+                        lambda series, title, fmt: seen.append(title) or drawn(series, title, fmt))
+    r.trend_figure()
+    assert all(str(y) in seen[0].split("\n")[1] for y in label_years)  # the title names the years left out

@@ -426,7 +426,12 @@ class EntityReport(View):
         f, s = self.f, self.series
         if s.empty:
             return HTML("")
-        fig = plots.trend_figure(s, f("chart.trend_title", name=self.name), f)
+        e = self.data.entities
+        unplotted = sorted(int(y) for y in e.loc[(e["entity_code"] == self.code) & e["score"].isna(), "year"])
+        title = f("chart.trend_title", name=self.name)
+        if unplotted:
+            title += "\n" + f("chart.trend_unplotted", years=", ".join(map(str, unplotted)))
+        fig = plots.trend_figure(s, title, f)
         alt = f("alt.trend", name=self.name, first=int(s["year"].min()), last=int(s["year"].max()), n=len(s),
                 year=self.year, score=f.num(self.row["score"]))
         return figure(fig, alt)
