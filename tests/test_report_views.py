@@ -78,9 +78,14 @@ def test_an_uncertain_flag_says_unclear_not_that_sources_differ(shipped, lang, w
     e = shipped.entities
     row = e[(e["maladministrasi"] == "uncertain")].iloc[0]
     assert row["n_sources"] == 1  # one source, so "sources differ" could not be true
-    text = _text(report.grade_words(report.Formatter(lang), row["zone"], row["category"], False, row["opinion"],
-                                    row["maladministrasi"]))
-    assert words in text and "berbeda" not in text and "disagree" not in text
+    text = _text(report.grade_notes(report.Formatter(lang), False, row["maladministrasi"]))
+    assert words in text.lower() and "berbeda" not in text and "disagree" not in text
+
+
+def test_a_long_standing_finding_is_split_into_sentences(shipped):
+    text = _text(report.EntityReport(shipped, "16.71", 2025, "id").headline())
+    standing = text[text.index("Pada 2025, Kota Palembang"):].split(" Nilai sebelumnya")[0]
+    assert standing.count(". ") >= 2 and ";" not in standing.split("zona hijau")[1]
 
 
 def test_an_opini_no_source_printed_is_said_to_be_inferred_with_the_printed_quality_word(shipped):

@@ -105,10 +105,22 @@ def grade_words(f: Formatter, zone: str, category, inferred: bool = False, opini
         words += ", " + f.zone(zone)
     else:
         words = f.zone(zone)
-    words += f("grade.inferred") if inferred else ""
-    if isinstance(flag, str) and f.has(f"flag.{flag}"):
+    if isinstance(flag, str) and flag in INLINE_FLAGS and f.has(f"flag.{flag}"):
         words += "; " + f(f"flag.{flag}")
     return words
+
+
+#: Flags said inside the grade ("…, zona hijau; dengan predikat Tanpa Maladministrasi"); the others are
+#: about the sources, so they are a sentence of their own (see `grade_notes`).
+INLINE_FLAGS = ("tanpa_maladministrasi", "without_qualifier")
+
+
+def grade_notes(f: Formatter, inferred: bool, flag=None) -> str:
+    """What the grade rests on, as short sentences after the finding, so the finding stays one idea."""
+    notes = [f("grade.inferred")] if inferred else []
+    if isinstance(flag, str) and flag not in INLINE_FLAGS and f.has(f"flag.{flag}"):
+        notes.append(sentence_case(f(f"flag.{flag}")) + ".")
+    return " ".join(notes)
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,18 @@ def row_grade(f: Formatter, row, sources: pd.DataFrame | None = None) -> str:
     printed = printed_labels(sources, row["entity_code"], row["year"]) if sources is not None else None
     return grade_words(f, row["zone"], row["category"], row["zone_basis"] == "inferred", row.get("opinion"),
                        row.get("maladministrasi"), printed)
+
+
+def row_finding(f: Formatter, row, name: str, sources: pd.DataFrame) -> str:
+    """'Pada 2025, X memperoleh nilai 88,23: <grade>.' (or its label-only form), then the notes on the grade.
+
+    A zone is only 'inferred from the score' when there is a score; a label-only zone comes from the label."""
+    grade = row_grade(f, row, sources)
+    scored = not pd.isna(row["score"])
+    sentence = (f("finding.standing", name=name, year=row["year"], score=f.num(row["score"]), grade=grade) if scored
+                else f("finding.label_only", name=name, year=row["year"], grade=grade))
+    notes = grade_notes(f, scored and row["zone_basis"] == "inferred", row.get("maladministrasi"))
+    return f"{sentence} {notes}".strip()
 
 
 def grade_short(f: Formatter, category, zone, opinion=None) -> str:
@@ -340,12 +364,8 @@ class EntityReport(View):
     def headline(self) -> HTML:
         """Title and the key findings, first."""
         f = self.f
-        if pd.isna(self.row["score"]):
-            items = [f("finding.label_only", name=self.name, year=self.year,
-                       grade=row_grade(f, self.row, self.data.entity_sources))]
-        else:
-            items = [f("finding.standing", name=self.name, year=self.year, score=f.num(self.row["score"]),
-                       grade=row_grade(f, self.row, self.data.entity_sources))]
+        items = [row_finding(f, self.row, self.name, self.data.entity_sources)]
+        if not pd.isna(self.row["score"]):
             items.append(movement_sentence(f, findings.movement(self.series, self.year)))
         ranks = [rank_sentence(f, r, self.year, self.province) for r in self.ranks]
         sampled = any(r.sampled and r.rank is not None for r in self.ranks)
@@ -605,12 +625,8 @@ class ProvinceReport(View):
         items = []
         if not self.own.empty:
             row = self.own.iloc[0]
-            if pd.isna(row["score"]):
-                items.append(f("finding.label_only", name=row["entity_name"], year=self.year,
-                               grade=row_grade(f, row, self.data.entity_sources)))
-            else:
-                items.append(f("finding.standing", name=row["entity_name"], year=self.year, score=f.num(row["score"]),
-                               grade=row_grade(f, row, self.data.entity_sources)))
+            items.append(row_finding(f, row, row["entity_name"], self.data.entity_sources))
+            if not pd.isna(row["score"]):
                 provinces = compare.type_peers(self.data.entities, self.year, "provinsi")
                 rank = findings.rank_in(provinces, self.code, "type.provinsi",
                                         findings.assessed_count(self.data.aggregates, self.year, "provinsi"),
