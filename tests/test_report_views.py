@@ -189,3 +189,16 @@ def test_the_charts_explain_their_colours_scale_and_missing_years(shipped, monke
                         lambda series, title, fmt: seen.append(title) or drawn(series, title, fmt))
     r.trend_figure()
     assert all(str(y) in seen[0].split("\n")[1] for y in label_years)  # the title names the years left out
+
+
+def test_tables_mark_only_an_opini_no_source_printed(shipped):
+    s = shipped.entity_sources
+    r = report.EntityReport(shipped, "16.71", 2025, "id")
+    peers = r._group(r._peer_set)
+    html = r.peers_table().data
+    for code, name in zip(peers["entity_code"], peers["entity_name"], strict=True):
+        row = re.search(re.escape(name) + r"</td>.*?</tr>", html, re.S).group(0)
+        printed = s[(s["entity_code"] == code) & (s["year"] == 2025)]["opinion"].notna().any()
+        assert ("opini disimpulkan dari nilai" in row) == (not printed), name
+    trend = r.trend_table().data
+    assert "opini disimpulkan" not in re.search(r"<td>2023</td>.*?</tr>", trend, re.S).group(0)  # a category year

@@ -275,14 +275,23 @@ def _conflict_value(listed: str, f: Formatter) -> str:
     return f"{f.zone(zone)} ({f('grade.no_score')})" if zone else f.num(float(listed))
 
 
+def opinion_marks(f: Formatter, rows: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
+    """' (opini disimpulkan dari nilai)' for each row whose opini no source printed, else ''."""
+    opinions = rows["opinion"] if "opinion" in rows else [None] * len(rows)
+    return ["" if not isinstance(o, str) or isinstance(k, str) or printed_labels(sources, c, int(y)).opinion
+            else " " + f("grade.opinion_inferred_short")  # a category is shown instead of an opini: no mark
+            for o, k, c, y in zip(opinions, rows["category"], rows["entity_code"], rows["year"], strict=True)]
+
+
 def ranking_table(group: pd.DataFrame, f: Formatter, caption: str, highlight: str | None = None,
-                  note: str = "") -> HTML:
+                  note: str = "", sources: pd.DataFrame | None = None) -> HTML:
+    marks = opinion_marks(f, group, sources) if sources is not None else [""] * len(group)
     frame = pd.DataFrame({
         f("col.rank"): group["rank"].astype(str),
         f("col.entity"): group["entity_name"].astype(str),
         f("col.score"): [f.num(v) + (" *" if r else "") for v, r in zip(group["score"], group["conflict_rule"],
                                                                        strict=True)],
-        f("col.grade"): grades_short(f, group),
+        f("col.grade"): [g + m for g, m in zip(grades_short(f, group), marks, strict=True)],
     })
     mark = f("conflict.mark") if group["conflict_rule"].astype(bool).any() else ""
     return table(frame, caption=caption, notes=(mark, note), highlight=[c == highlight for c in group["entity_code"]])
@@ -409,25 +418,18 @@ class EntityReport(View):
                 changes.append(f.num(change, signed=True) + " " + f("trend.since", year=previous))
         e = self.data.entities
         labels = e[(e["entity_code"] == self.code) & e["score"].isna()]
+        scored = s.assign(opinion=self._opinions(s["year"]), entity_code=self.code)
         frame = pd.DataFrame({
             f("col.year"): [*s["year"].astype(str), *labels["year"].astype(str)],
             f("col.score"): [*(f.num(v) for v in s["score"]), *([f("grade.no_score")] * len(labels))],
-            f("col.grade"): [*(g + self._opinion_mark(y) for g, y in zip(
-                grades_short(f, s.assign(opinion=self._opinions(s["year"]))), s["year"], strict=True)),
-                *grades_short(f, labels)],
+            f("col.grade"): [*(g + m for g, m in zip(grades_short(f, scored), opinion_marks(
+                f, scored, self.data.entity_sources), strict=True)), *grades_short(f, labels)],
             f("col.basis"): [f(f"basis.{b}") for b in [*s["zone_basis"], *labels["zone_basis"]]],
             f("col.change"): [*changes, *(["–"] * len(labels))],
         }).sort_values(f("col.year"), kind="stable")
         notes = break_notes(f, sorted({int(y) for y in s["year"]}))
         return table(frame, caption=f("trend.caption", name=self.name, n=len(frame)), notes=notes,
                      highlight=[y == str(self.year) for y in frame[f("col.year")]])
-
-    def _opinion_mark(self, year) -> str:
-        """' (opini disimpulkan)' after an opini level no source printed (it is computed from the score)."""
-        if not isinstance(self._opinions([year])[0], str):
-            return ""
-        printed = printed_labels(self.data.entity_sources, self.code, int(year))
-        return "" if printed.opinion else " " + self.f("grade.opinion_inferred_short")
 
     def _opinions(self, years) -> list:
         e = self.data.entities
@@ -485,7 +487,7 @@ class EntityReport(View):
             return HTML("")
         peers = self._group(self._peer_set)
         caption = f"{set_words(self.f, self._peer_set, self.province)}, {self.year} (n = {len(peers)})"
-        return ranking_table(peers, self.f, caption, highlight=self.code)
+        return ranking_table(peers, self.f, caption, highlight=self.code, sources=self.data.entity_sources)
 
     def ranking_figure(self) -> Image | HTML:
         if self._peer_set is None:
@@ -687,7 +689,8 @@ class ProvinceReport(View):
                                  n=len(self.kabkota), year=self.year, need=findings.MIN_COMPARABLE))
         else:
             caption = f"{set_words(f, 'province_kabkota', self.name)}, {self.year} (n = {len(self.kabkota)})"
-            shown = ranking_table(self.kabkota, f, caption, note=sample_sentence(f, self.data.aggregates, self.year))
+            shown = ranking_table(self.kabkota, f, caption, note=sample_sentence(f, self.data.aggregates, self.year),
+                                  sources=self.data.entity_sources)
         return HTML(shown.data + self.label_only_table().data)
 
     def label_only_table(self) -> HTML:
