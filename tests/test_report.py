@@ -111,7 +111,7 @@ def test_every_report_links_its_sources_and_the_methodology_page(site):
 def test_methodology_pages_come_from_the_grading_scheme():
     id_, en = page.methodology_html("id").decode(), page.methodology_html("en").decode()
     assert '<html lang="id">' in id_ and "88,00–100,00" in id_ and "disimpulkan" in id_
-    assert '<html lang="en">' in en and "88.00–100.00" in en and "inferred from published scores" in en
+    assert '<html lang="en">' in en and "88.00–100.00" in en and "inferred from printed scores" in en
     assert en.count("81.00–100.00") == 2  # the 2015–2021 band: once inferred (2015–2019), once published (2021)
 
 
