@@ -114,7 +114,7 @@ def test_every_report_links_its_sources_and_the_methodology_page(site):
 def test_methodology_pages_come_from_the_grading_scheme():
     id_, en = page.methodology_html("id").decode(), page.methodology_html("en").decode()
     assert '<html lang="id">' in id_ and "88,00–100,00" in id_ and "disimpulkan" in id_
-    assert '<html lang="en">' in en and "88.00–100.00" in en and "inferred from published scores" in en
+    assert '<html lang="en">' in en and "88.00–100.00" in en and "inferred from printed scores" in en
     assert en.count("81.00–100.00") == 2  # the 2015–2021 band: once inferred (2015–2019), once published (2021)
 
 
@@ -209,3 +209,36 @@ def test_strings_from_data_are_escaped_in_the_page_and_alt_text():
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
     assert "<b>Atlantis</b>" not in html and "&lt;b&gt;Atlantis&lt;/b&gt;" in html
     assert "alt='Unit \"&gt;&lt;script&gt;alert(1)&lt;/script&gt;'" in html  # the real alt, escaped
+
+
+def test_a_source_that_printed_only_a_zone_is_listed_in_words_in_the_conflicts_table():
+    import pandas as pd
+
+    from kepatuhan import reconcile, report
+
+    rows = pd.DataFrame({"year": [2018, 2018], "entity_code": ["16.73", "16.73"], "score": [48.15, float("nan")],
+                         "zone": [None, "kuning"], "category": [None, None],
+                         "source_url": ["https://a.example/1", "https://b.example/2"]})
+    _, conflicts = reconcile.reconcile(rows, ["year", "entity_code"], "score")
+    conflicts = conflicts.assign(name="Kota Pagar Alam")
+    shown = {lang: report.conflicts_table(conflicts, messages.Formatter(lang)).data for lang in ("id", "en")}
+    assert "48,15" in shown["id"] and "48.15" in shown["en"]
+    assert messages.text("id", "grade.no_score") in shown["id"] and "no score" not in shown["id"]
+    assert messages.text("en", "grade.no_score") in shown["en"] and "kuning" in shown["en"]
+
+
+def test_every_reconciliation_rule_has_words_in_both_languages():
+    from kepatuhan import reconcile
+
+    for lang in ("id", "en"):
+        assert {f"rule.{rule}" for rule in reconcile.RULES} <= set(messages.catalogue(lang))
+
+
+def test_every_conflict_of_the_shipped_data_can_be_shown():
+    from kepatuhan import report
+
+    conflicts = dataset.load().conflicts
+    assert (conflicts["values"].str.contains("no score")).any()  # the case that once broke three reports
+    for lang in ("id", "en"):
+        shown = report.conflicts_table(conflicts, messages.Formatter(lang)).data
+        assert shown.count("<tr") == len(conflicts) + 1

@@ -47,6 +47,8 @@ class Rank:
     n: int
     percentile: float | None
     assessed: int | None = None  # how many the Ombudsman assessed in that set and year, when published
+    sampled: int | None = None  # how many of the set the Ombudsman sampled that year (a sampled year only)
+    label_only: int = 0  # entities of the set in the data with a published label but no score that year
 
 
 @dataclass(frozen=True)
@@ -96,14 +98,28 @@ def first_year_of_new_method(year_before: int, year_after: int) -> int | None:
                  and not grading.same_scheme(year_before, y)), None)
 
 
-def rank_in(group: pd.DataFrame, code: str, set_name: str, assessed: int | None = None) -> Rank | None:
-    """Rank "of n with data" of `code` in `group`; no rank or percentile below MIN_COMPARABLE entities."""
+def rank_in(group: pd.DataFrame, code: str, set_name: str, assessed: int | None = None,
+            sampled: int | None = None, label_only: int = 0) -> Rank | None:
+    """Rank "of n with data" of `code` in `group`; no rank or percentile below MIN_COMPARABLE entities.
+
+    `sampled` and `label_only` travel with the rank so that its sentence can say what the n is not:
+    the Ombudsman's sample of that type, or the entities known only by their published label."""
     s = compare.standing(group, code)
     if s is None:
         return None
     if s.n < MIN_COMPARABLE:
-        return Rank(set_name, None, s.n, None, assessed)
-    return Rank(set_name, s.rank, s.n, s.percentile, assessed)
+        return Rank(set_name, None, s.n, None, assessed, sampled, label_only)
+    return Rank(set_name, s.rank, s.n, s.percentile, assessed, sampled, label_only)
+
+
+def label_only_count(entities: pd.DataFrame, year: int, entity_types: tuple[str, ...],
+                     province_code: str | None = None) -> int:
+    """Entities of these types in the data for `year` with a published label but no score (never ranked)."""
+    rows = entities[(entities["year"] == year) & entities["entity_type"].isin(entity_types)
+                    & entities["score"].isna()]
+    if province_code is not None:
+        rows = rows[rows["province_code"] == province_code]
+    return len(rows)
 
 
 def weakest_unit(units: pd.DataFrame) -> Weakest | None:

@@ -102,23 +102,39 @@ def band_groups() -> list[tuple[tuple[int, ...], tuple, str]]:
     return sorted(groups, key=lambda g: g[0][0])
 
 
+def band_sources() -> dict[tuple[int, float], str]:
+    """{(first year of the band set, lower bound): source_url} from the grading schemes table, so that the
+    methodology page links the page each band was read from."""
+    import csv
+
+    with open(grading.schemes_path(), encoding="utf-8", newline="") as handle:
+        return {(int(r["years"].split("-")[0]), round(float(r["lower"]), 2)): r["source_url"]
+                for r in csv.DictReader(handle)}
+
+
 def methodology_html(lang: str) -> bytes:
     """The methodology and glossary page of one language, from the grading schemes and the catalogue."""
+    from urllib.parse import urlparse
+
     from jinja2 import Environment, FileSystemLoader
 
     f = Formatter(lang)
+    other = next(code for code in METHODOLOGY_PAGES if code != lang)
     rows = []
+    sources = band_sources()
     for years, bands, basis in band_groups():
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
         for band in bands:
+            url = sources.get((years[0], round(band.lower, 2)), "")
             rows.append([span, f"{f.num(band.lower)}–{f.num(band.upper)}", f(f"zone.{band.zone}.short"),
                          f(f"category.{band.category}.first") if band.category else
                          f(f"opinion.{band.opinion}") if band.opinion else "–",
-                         f(f"method.basis.{basis}")])
+                         f(f"method.basis.{basis}"),
+                         {"text": urlparse(url).hostname or url, "href": url} if url else "–"])
     sections = [
         {"heading": f("method.bands.heading"), "paragraphs": [f("method.bands.intro"), f("method.no_2020")],
          "table": {"columns": [f("method.col.years"), f("method.col.range"), f("method.col.zone"),
-                               f("method.col.category"), f("method.col.basis")], "rows": rows}},
+                               f("method.col.category"), f("method.col.basis"), f("col.source")], "rows": rows}},
         {"heading": f("method.breaks.heading"),
          "paragraphs": [f("method.breaks.text"), *([f("method.breaks.2025")] if 2025 in grading.ASSESSED_YEARS
                                                    else [])]},
@@ -131,7 +147,9 @@ def methodology_html(lang: str) -> bytes:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "fragments")), autoescape=True)
     page = env.get_template("methodology.html.j2").render(
         lang=lang, title=f("method.title"), sections=sections, licence=f("page.licence"), back=f("page.back"),
-        index_href=relative(METHODOLOGY_PAGES[lang], "index.html"))
+        index_href=relative(METHODOLOGY_PAGES[lang], "index.html"),
+        other_href=relative(METHODOLOGY_PAGES[lang], METHODOLOGY_PAGES[other]), other=f("method.other_language"),
+        other_lang=other)
     return page.encode("utf-8")
 
 

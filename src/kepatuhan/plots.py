@@ -181,6 +181,12 @@ def unit_figure(units, title: str, fmt) -> Figure:
     _score_axis(ax.xaxis, fmt)
     ax.set_xlabel(fmt("chart.score"))
     ax.set_title(title)
+    shown = {(g.category, g.zone) for g in grades}
+    handles = [Patch(facecolor=CATEGORY_COLORS[c], label=fmt(f"category.{c}.short")) for c in grading.CATEGORIES
+               if any(sc == c for sc, _ in shown)]
+    handles += [Patch(facecolor=ZONE_COLORS[z], label=fmt(f"zone.{z}.short")) for z in grading.ZONES
+                if any(sc is None and sz == z for sc, sz in shown)]
+    fig.legend(handles=handles, frameon=False, fontsize=7, loc="outside lower center", ncols=len(handles))
     return fig
 
 
@@ -194,10 +200,8 @@ def national_figure(counts, title: str, fmt) -> Figure:
     bottom = [0.0] * len(data)
     for zone in grading.ZONES:
         share = [float(v) / t * 100 for v, t in zip(data[zone], totals, strict=True)]
+        # no counts on the segments: the thin red ones cannot hold a label, and the table above gives them all
         ax.bar(range(len(years)), share, bottom=bottom, color=ZONE_COLORS[zone], width=0.7)
-        for x, b, s, n in zip(range(len(years)), bottom, share, data[zone], strict=True):
-            if s >= 7:
-                ax.text(x, b + s / 2, fmt.int(n), ha="center", va="center", fontsize=7, color="white")
         bottom = [b + s for b, s in zip(bottom, share, strict=True)]
     _break_lines(ax, years, fmt)
     ax.set_xticks(range(len(years)), [str(y) for y in years])
@@ -251,8 +255,12 @@ def slopegraph(before, after, year_before: int, year_after: int, title: str, fmt
         ax.text(-0.07, ya, fmt.num(row.score_a), va="center", ha="right", fontsize=7)
     ax.set_xticks([0, 1], [str(year_before), str(year_after)])
     ax.set_xlim(-0.35, 2.1)
-    ax.set_yticks([])
-    ax.spines[["left", "bottom"]].set_visible(False)
+    step = 5 if 101 - low <= 40 else 10
+    ax.set_yticks(range(int(-(-low // step) * step), 101, step))  # a value scale to read the slopes against
+    _score_axis(ax.yaxis, fmt)
+    ax.set_ylabel(fmt("chart.score"))
+    ax.grid(axis="y", color="#eeeeee", linewidth=0.6, zorder=0)
+    ax.spines[["bottom"]].set_visible(False)
     ax.set_title(title)
     return fig
 

@@ -123,11 +123,23 @@ def _zone_of_score(row: pd.Series, labels: pd.Series) -> float:
     return _ZONE_RANK[zone]
 
 
+#: How a source that printed a zone and no score is listed among a conflict's values.
+LABEL_ONLY_VALUE = "zona {zone} (no score)"
+
+
+def label_only_zone(listed: str) -> str | None:
+    """The zone of a conflict value listed for a label-only source; None for a printed score."""
+    for zone in _ZONE_RANK:
+        if listed == LABEL_ONLY_VALUE.format(zone=zone):
+            return zone
+    return None
+
+
 def _shown(group: pd.DataFrame, value: str, labels: pd.Series | None) -> pd.Series:
-    """How each source's value is listed: its number, or 'zona X (no score)' for a label-only row."""
+    """How each source's value is listed: its number, or LABEL_ONLY_VALUE for a label-only row."""
     names = {rank: zone for zone, rank in _ZONE_RANK.items()}
     return pd.Series([
-        _fmt(v) if v == v else f"zona {names[labels[i]]} (no score)"
+        _fmt(v) if v == v else LABEL_ONLY_VALUE.format(zone=names[labels[i]])
         for i, v in zip(group.index, group[value], strict=True)
     ], index=group.index)
 

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 import pandas as pd
 from IPython.display import HTML, Image
 
-from . import compare, dataset, findings, grading, maps, national, plots, trend
+from . import compare, dataset, findings, grading, maps, national, plots, reconcile, trend
 from .messages import LANGS, Formatter
 from .names import NameNotFound
 
@@ -90,24 +90,70 @@ def findings_block(f: Formatter, title: str, subtitle: str, items: list[str]) ->
 
 # -- words shared by the reports --------------------------------------------------------------------
 
-def grade_words(f: Formatter, zone: str, category, inferred: bool = False, opinion=None, flag=None) -> str:
+def grade_words(f: Formatter, zone: str, category, inferred: bool = False, opinion=None, flag=None,
+                printed: PrintedLabels | None = None) -> str:
     """The grade in words: category (2022–2024) or opini level (2025–) with its zone, and the published
-    Tanpa Maladministrasi flag where the instrument has one."""
+    Tanpa Maladministrasi flag where the instrument has one. With `printed`, an opini no source printed
+    says it is inferred from the score, next to the service-quality word the source did print."""
     if isinstance(category, str):
         words = f.category(category) + ", " + f.zone(zone)
     elif isinstance(opinion, str) and f.has(f"opinion.{opinion}"):
-        words = f(f"opinion.{opinion}") + ", " + f.zone(zone)
+        words = f(f"opinion.{opinion}")
+        if printed is not None and not printed.opinion:
+            words += " " + (f("grade.opinion_inferred_quality", quality=printed.service_quality)
+                            if printed.service_quality else f("grade.opinion_inferred"))
+        words += ", " + f.zone(zone)
     else:
         words = f.zone(zone)
-    words += f("grade.inferred") if inferred else ""
-    if isinstance(flag, str) and f.has(f"flag.{flag}"):
+    if isinstance(flag, str) and flag in INLINE_FLAGS and f.has(f"flag.{flag}"):
         words += "; " + f(f"flag.{flag}")
     return words
 
 
-def row_grade(f: Formatter, row) -> str:
+#: Flags said inside the grade ("…, zona hijau; dengan predikat Tanpa Maladministrasi"); the others are
+#: about the sources, so they are a sentence of their own (see `grade_notes`).
+INLINE_FLAGS = ("tanpa_maladministrasi", "without_qualifier")
+
+
+def grade_notes(f: Formatter, inferred: bool, flag=None) -> str:
+    """What the grade rests on, as short sentences after the finding, so the finding stays one idea."""
+    notes = [f("grade.inferred")] if inferred else []
+    if isinstance(flag, str) and flag not in INLINE_FLAGS and f.has(f"flag.{flag}"):
+        notes.append(sentence_case(f(f"flag.{flag}")) + ".")
+    return " ".join(notes)
+
+
+@dataclass(frozen=True)
+class PrintedLabels:
+    """What the sources of one entity and year printed, as opposed to what was computed from the score."""
+
+    opinion: bool  # some source printed the opini level
+    service_quality: str | None  # the service-quality word a source printed (Sangat Baik, Baik, …)
+
+
+def printed_labels(sources: pd.DataFrame, code: str, year: int) -> PrintedLabels:
+    rows = sources[(sources["entity_code"] == code) & (sources["year"] == year)]
+    printed = [v for v in rows["opinion"] if isinstance(v, str) and v]
+    quality = next((v for v in rows["service_quality"] if isinstance(v, str) and v), None)
+    return PrintedLabels(bool(printed), quality)
+
+
+def row_grade(f: Formatter, row, sources: pd.DataFrame | None = None) -> str:
+    printed = printed_labels(sources, row["entity_code"], row["year"]) if sources is not None else None
     return grade_words(f, row["zone"], row["category"], row["zone_basis"] == "inferred", row.get("opinion"),
-                       row.get("maladministrasi"))
+                       row.get("maladministrasi"), printed)
+
+
+def row_finding(f: Formatter, row, name: str, sources: pd.DataFrame) -> str:
+    """'Pada 2025, X memperoleh nilai 88,23: <grade>.' (or its label-only form), then the notes on the grade.
+
+    A zone is only 'inferred from the score' when there is a score; a label-only zone comes from the label."""
+    grade = row_grade(f, row, sources)
+    scored = not pd.isna(row["score"])
+    sentence = (f("finding.standing", name=name, year=row["year"], score=f.num(row["score"]), grade=grade) if scored
+                else f("finding.label_only", name=name, year=row["year"], grade=grade))
+    notes = grade_notes(f, scored and row["zone_basis"] == "inferred", row.get("maladministrasi"))
+    return f"{sentence} {notes}".strip()
 
 
 def grade_short(f: Formatter, category, zone, opinion=None) -> str:
@@ -137,6 +183,12 @@ def sample_sentence(f: Formatter, aggregates: pd.DataFrame, year: int) -> str:
     return f("finding.rank_sample", year=year, n=f.int(drawn.n)) if drawn else ""
 
 
+def sampled_count(aggregates: pd.DataFrame, year: int, entity_type: str) -> int | None:
+    """How many entities of a type the Ombudsman sampled in `year`, or None in a census year."""
+    drawn = national.sample(aggregates, year)
+    return drawn.by_type.get(entity_type) if drawn else None
+
+
 def set_words(f: Formatter, set_name: str, province: str = "") -> str:
     return f(f"set.{set_name}", province=province)
 
@@ -145,11 +197,25 @@ def rank_sentence(f: Formatter, rank: findings.Rank, year: int, province: str = 
     where = set_words(f, rank.set_name, province)
     if rank.rank is None:
         return f("finding.rank_too_few", set=where, n=rank.n, year=year, need=findings.MIN_COMPARABLE)
+    notes = []
+    if rank.sampled:
+        notes.append(f("finding.rank_sampled", sampled=f.int(rank.sampled), set=where, year=year))
+    if rank.label_only:
+        kind = "opinion" if maps.label_kind(year) == "opinion" else "label"
+        notes.append(f(f"finding.rank_label_only.{kind}", n=f.int(rank.label_only), set=where))
     sentence = f("finding.rank", rank=rank.rank, n=rank.n, set=where, year=year,
-                 percentile=f.int(round(rank.percentile)))
+                 percentile=f.int(round(rank.percentile)), notes="".join("; " + n for n in notes))
     if rank.assessed:
         sentence += " " + f("finding.rank_assessed", assessed=f.int(rank.assessed), set=where, year=year)
     return sentence
+
+
+def gap_words(f: Formatter, gap: float, against: str) -> str:
+    """'3,07 poin di bawah nilai tertinggi': the distance in words, never a bare signed number."""
+    what = f(f"gap.{against}")
+    if round(gap, 2) == 0:
+        return f("gap.equal", what=what)
+    return f("gap.below" if gap < 0 else "gap.above", points=f.num(abs(gap)), what=what)
 
 
 def movement_sentence(f: Formatter, m: findings.Movement | None) -> str:
@@ -168,15 +234,17 @@ def break_notes(f: Formatter, years: list[int]) -> tuple[str, ...]:
                  for a, b in zip(years, years[1:], strict=False) if not grading.same_scheme(a, b))
 
 
-def sources_block(f: Formatter, rows: pd.DataFrame) -> HTML:
-    """Every source behind the figures shown, as links (publisher = the site's host), with year and value."""
+def sources_block(f: Formatter, rows: pd.DataFrame, value_column: str = "col.score") -> HTML:
+    """Every source behind the figures shown, as links (publisher = the site's host), with year and value
+    (`score` numbers, or already formatted `figure` strings under the heading `value_column`)."""
     from urllib.parse import urlparse
 
     rows = rows.drop_duplicates(subset=["year", "name", "source_url"]).sort_values(["year", "name", "source_url"])
+    values = rows["figure"] if "figure" in rows else [f.num(v) for v in rows["score"]]
     frame = pd.DataFrame({
         f("col.year"): rows["year"].astype(str),
         f("col.entity"): rows["name"].astype(str),
-        f("col.score"): [f.num(v) for v in rows["score"]],
+        f(value_column): list(values),
         f("col.source"): [Link(urlparse(u).hostname or u, u) for u in rows["source_url"]],
     })
     return HTML(paragraphs(heading=f("section.sources"), anchor="sources").data
@@ -193,21 +261,37 @@ def conflicts_table(conflicts: pd.DataFrame, f: Formatter) -> HTML:
         return paragraphs(f("conflict.none"))
     frame = pd.DataFrame({
         f("col.year"): conflicts["year"].astype(str), f("col.entity"): conflicts["name"],
-        f("col.values"): [" | ".join(f.num(float(v)) for v in str(vs).split(" | ")) for vs in conflicts["values"]],
-        f("col.chosen"): [f.num(float(v)) for v in conflicts["chosen"]],
+        f("col.values"): [" | ".join(_conflict_value(v, f) for v in str(values).split(" | "))
+                          for values in conflicts["values"]],
+        f("col.chosen"): [_conflict_value(str(v), f) for v in conflicts["chosen"]],
         f("col.rule"): [f(f"rule.{r}") for r in conflicts["rule"]],
     })
     return table(frame, caption=f("conflict.caption"))
 
 
+def _conflict_value(listed: str, f: Formatter) -> str:
+    """One source's value in the report's words: its score, or its zone when it printed no score."""
+    zone = reconcile.label_only_zone(listed)
+    return f"{f.zone(zone)} ({f('grade.no_score')})" if zone else f.num(float(listed))
+
+
+def opinion_marks(f: Formatter, rows: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
+    """' (opini disimpulkan dari nilai)' for each row whose opini no source printed, else ''."""
+    opinions = rows["opinion"] if "opinion" in rows else [None] * len(rows)
+    return ["" if not isinstance(o, str) or isinstance(k, str) or printed_labels(sources, c, int(y)).opinion
+            else " " + f("grade.opinion_inferred_short")  # a category is shown instead of an opini: no mark
+            for o, k, c, y in zip(opinions, rows["category"], rows["entity_code"], rows["year"], strict=True)]
+
+
 def ranking_table(group: pd.DataFrame, f: Formatter, caption: str, highlight: str | None = None,
-                  note: str = "") -> HTML:
+                  note: str = "", sources: pd.DataFrame | None = None) -> HTML:
+    marks = opinion_marks(f, group, sources) if sources is not None else [""] * len(group)
     frame = pd.DataFrame({
         f("col.rank"): group["rank"].astype(str),
         f("col.entity"): group["entity_name"].astype(str),
         f("col.score"): [f.num(v) + (" *" if r else "") for v, r in zip(group["score"], group["conflict_rule"],
                                                                        strict=True)],
-        f("col.grade"): grades_short(f, group),
+        f("col.grade"): [g + m for g, m in zip(grades_short(f, group), marks, strict=True)],
     })
     mark = f("conflict.mark") if group["conflict_rule"].astype(bool).any() else ""
     return table(frame, caption=caption, notes=(mark, note), highlight=[c == highlight for c in group["entity_code"]])
@@ -274,25 +358,27 @@ class EntityReport(View):
     def ranks(self) -> list[findings.Rank]:
         """Among the kabupaten/kota of its province (for a kab/kota), then among its type nationally."""
         out = []
+        e = self.data.entities
         if self.kind in PROVINCE_SETS:
-            peers = compare.province_peers(self.data.entities, self.year, self.row["province_code"])
-            out.append(findings.rank_in(peers, self.code, "province_kabkota"))
-        national_set = compare.type_peers(self.data.entities, self.year, self.kind)
+            peers = compare.province_peers(e, self.year, self.row["province_code"])
+            out.append(findings.rank_in(peers, self.code, "province_kabkota", label_only=findings.label_only_count(
+                e, self.year, PROVINCE_SETS, self.row["province_code"])))
+        national_set = compare.type_peers(e, self.year, self.kind)
         out.append(findings.rank_in(national_set, self.code, f"type.{self.kind}",
-                                    findings.assessed_count(self.data.aggregates, self.year, self.kind)))
+                                    findings.assessed_count(self.data.aggregates, self.year, self.kind),
+                                    sampled_count(self.data.aggregates, self.year, self.kind),
+                                    findings.label_only_count(e, self.year, (self.kind,))))
         return [r for r in out if r is not None]
 
     def headline(self) -> HTML:
         """Title and the key findings, first."""
         f = self.f
-        if pd.isna(self.row["score"]):
-            items = [f("finding.label_only", name=self.name, year=self.year, grade=row_grade(f, self.row))]
-        else:
-            items = [f("finding.standing", name=self.name, year=self.year, score=f.num(self.row["score"]),
-                       grade=row_grade(f, self.row))]
+        items = [row_finding(f, self.row, self.name, self.data.entity_sources)]
+        if not pd.isna(self.row["score"]):
             items.append(movement_sentence(f, findings.movement(self.series, self.year)))
-        items += with_sample([rank_sentence(f, r, self.year, self.province) for r in self.ranks],
-                             sample_sentence(f, self.data.aggregates, self.year))
+        ranks = [rank_sentence(f, r, self.year, self.province) for r in self.ranks]
+        sampled = any(r.sampled and r.rank is not None for r in self.ranks)
+        items += ranks if sampled else with_sample(ranks, sample_sentence(f, self.data.aggregates, self.year))
         weakest = findings.weakest_unit(self.units)
         if weakest:
             items.append(f("finding.weakest", unit=weakest.name, score=f.num(weakest.score), n=weakest.n_units))
@@ -332,10 +418,12 @@ class EntityReport(View):
                 changes.append(f.num(change, signed=True) + " " + f("trend.since", year=previous))
         e = self.data.entities
         labels = e[(e["entity_code"] == self.code) & e["score"].isna()]
+        scored = s.assign(opinion=self._opinions(s["year"]), entity_code=self.code)
         frame = pd.DataFrame({
             f("col.year"): [*s["year"].astype(str), *labels["year"].astype(str)],
             f("col.score"): [*(f.num(v) for v in s["score"]), *([f("grade.no_score")] * len(labels))],
-            f("col.grade"): [*grades_short(f, s.assign(opinion=self._opinions(s["year"]))), *grades_short(f, labels)],
+            f("col.grade"): [*(g + m for g, m in zip(grades_short(f, scored), opinion_marks(
+                f, scored, self.data.entity_sources), strict=True)), *grades_short(f, labels)],
             f("col.basis"): [f(f"basis.{b}") for b in [*s["zone_basis"], *labels["zone_basis"]]],
             f("col.change"): [*changes, *(["–"] * len(labels))],
         }).sort_values(f("col.year"), kind="stable")
@@ -360,7 +448,12 @@ class EntityReport(View):
         f, s = self.f, self.series
         if s.empty:
             return HTML("")
-        fig = plots.trend_figure(s, f("chart.trend_title", name=self.name), f)
+        e = self.data.entities
+        unplotted = sorted(int(y) for y in e.loc[(e["entity_code"] == self.code) & e["score"].isna(), "year"])
+        title = f("chart.trend_title", name=self.name)
+        if unplotted:
+            title += "\n" + f("chart.trend_unplotted", years=", ".join(map(str, unplotted)))
+        fig = plots.trend_figure(s, title, f)
         alt = f("alt.trend", name=self.name, first=int(s["year"].min()), last=int(s["year"].max()), n=len(s),
                 year=self.year, score=f.num(self.row["score"]))
         return figure(fig, alt)
@@ -372,7 +465,8 @@ class EntityReport(View):
             if r.rank is not None:
                 s = compare.standing(self._group(r.set_name), self.code)
                 lines.append(f("compare.gaps", set=set_words(f, r.set_name, self.province),
-                               best=f.num(s.gap_to_best, signed=True), median=f.num(s.gap_to_median, signed=True)))
+                               best=gap_words(f, s.gap_to_best, "best"),
+                               median=gap_words(f, s.gap_to_median, "median")))
         return paragraphs(*lines)
 
     def _group(self, set_name: str) -> pd.DataFrame:
@@ -393,7 +487,7 @@ class EntityReport(View):
             return HTML("")
         peers = self._group(self._peer_set)
         caption = f"{set_words(self.f, self._peer_set, self.province)}, {self.year} (n = {len(peers)})"
-        return ranking_table(peers, self.f, caption, highlight=self.code)
+        return ranking_table(peers, self.f, caption, highlight=self.code, sources=self.data.entity_sources)
 
     def ranking_figure(self) -> Image | HTML:
         if self._peer_set is None:
@@ -448,8 +542,13 @@ class EntityReport(View):
                                                     ["year", "name", "score", "source_url"]]]))
 
     def conflicts(self) -> HTML:
-        codes = {self.code, *self.units["unit_code"]}
-        return conflicts_table(self.data.conflicts[self.data.conflicts["code"].isin(codes)], self.f)
+        """Every conflict behind a figure of the report: the entity's own (all years of its trend table),
+        its units', and those of the peers its ranking table marks with an asterisk (the report's year)."""
+        c = self.data.conflicts
+        peers = set(self._group(self._peer_set)["entity_code"]) if self._peer_set else set()
+        shown = (c["code"].isin({self.code, *self.units["unit_code"]})
+                 | (c["code"].isin(peers) & (c["year"] == self.year) & (c["level"] == "entity")))
+        return conflicts_table(c[shown], self.f)
 
 
 def open_entity(entity: str, year: int, lang: str = "id", data_dir: str = "") -> EntityReport:
@@ -528,14 +627,13 @@ class ProvinceReport(View):
         items = []
         if not self.own.empty:
             row = self.own.iloc[0]
-            if pd.isna(row["score"]):
-                items.append(f("finding.label_only", name=row["entity_name"], year=self.year, grade=row_grade(f, row)))
-            else:
-                items.append(f("finding.standing", name=row["entity_name"], year=self.year, score=f.num(row["score"]),
-                               grade=row_grade(f, row)))
+            items.append(row_finding(f, row, row["entity_name"], self.data.entity_sources))
+            if not pd.isna(row["score"]):
                 provinces = compare.type_peers(self.data.entities, self.year, "provinsi")
                 rank = findings.rank_in(provinces, self.code, "type.provinsi",
-                                        findings.assessed_count(self.data.aggregates, self.year, "provinsi"))
+                                        findings.assessed_count(self.data.aggregates, self.year, "provinsi"),
+                                        sampled_count(self.data.aggregates, self.year, "provinsi"),
+                                        findings.label_only_count(self.data.entities, self.year, ("provinsi",)))
                 items.append(rank_sentence(f, rank, self.year))
         k = self.kabkota
         if not self.listed.empty:
@@ -591,7 +689,8 @@ class ProvinceReport(View):
                                  n=len(self.kabkota), year=self.year, need=findings.MIN_COMPARABLE))
         else:
             caption = f"{set_words(f, 'province_kabkota', self.name)}, {self.year} (n = {len(self.kabkota)})"
-            shown = ranking_table(self.kabkota, f, caption, note=sample_sentence(f, self.data.aggregates, self.year))
+            shown = ranking_table(self.kabkota, f, caption, note=sample_sentence(f, self.data.aggregates, self.year),
+                                  sources=self.data.entity_sources)
         return HTML(shown.data + self.label_only_table().data)
 
     def label_only_table(self) -> HTML:
@@ -759,9 +858,22 @@ class NationalReport(View):
         f = self.f
         c = self.counts
         columns = [m for m in ("assessed", *grading.ZONES, *grading.CATEGORIES) if m in c.columns]
+        a = self.data.aggregates
+        a = a[(a["scope_code"].fillna("") == "") & (a["entity_type"] == "all")]
+        printed = set(zip(a["year"], a["measure"], strict=True))
+
+        def cell(year, measure, value) -> str:  # a zone count summed from printed categories is marked
+            if pd.isna(value):
+                return "–"
+            return f.int(value) + ("" if (year, measure) in printed else " *")
+
         frame = pd.DataFrame({f("col.year"): [str(y) for y in c.index],
-                              **{f(f"measure.{m}"): [f.int(v) if pd.notna(v) else "–" for v in c[m]] for m in columns}})
-        return table(frame, caption=f("national.counts_caption"))
+                              **{f(f"measure.{m}"): [cell(y, m, v) for y, v in zip(c.index, c[m], strict=True)]
+                                 for m in columns}})
+        derived = any((y, m) not in printed for m in columns for y, v in zip(c.index, c[m], strict=True)
+                      if pd.notna(v))
+        return table(frame, caption=f("national.counts_caption"),
+                     notes=(f("national.derived_note"),) if derived else ())
 
     def counts_figure(self) -> Image:
         f = self.f
@@ -798,10 +910,18 @@ class NationalReport(View):
         rows = []
         e = self.data.entities
         for (year, kind), group in e[e["year"] == self.year].groupby(["year", "entity_type"], sort=True):
+            scored = int(group["score"].notna().sum())
+            if not scored:
+                continue  # label-only: no score to spread; said in the note below the table
             rows.append({f("col.year"): str(year), f("col.type"): set_words(f, f"type.{kind}"),
-                         f("stat.n"): str(len(group)), f("stat.min"): f.num(group["score"].min()),
+                         f("stat.n_scored"): f.int(scored), f("stat.label_only"): f.int(len(group) - scored),
+                         f("stat.min"): f.num(group["score"].min()),
                          f("stat.median"): f.num(group["score"].median()), f("stat.max"): f.num(group["score"].max())})
-        return table(pd.DataFrame(rows), caption=f("national.distribution_caption", year=self.year))
+        unscored = e[(e["year"] == self.year)].groupby("entity_type")["score"].count()
+        only_labels = [set_words(f, f"type.{k}") for k, n in unscored.items() if n == 0]
+        notes = (f("national.distribution_labels_only", types=", ".join(only_labels), year=self.year),
+                 ) if only_labels else ()
+        return table(pd.DataFrame(rows), caption=f("national.distribution_caption", year=self.year), notes=notes)
 
     def _test_sentence(self, result: compare.GroupTest, year: int) -> str:
         f = self.f
@@ -840,18 +960,44 @@ class NationalReport(View):
                               **{labels[c]: [str(int(v)) for v in matrix[c]] for c in matrix.columns}})
         return table(frame, caption=f("transition.caption", a=from_year, b=to_year, n=int(matrix.to_numpy().sum())))
 
-    def _aggregate_label(self, entity_type: str, measure: str) -> str:
-        f = self.f
-        kind = next((f(k) for k in (f"set.type.{entity_type}", f"unit_type.{entity_type}") if f.has(k)), f("set.all"))
-        return f"{kind}: {f(f'measure.{measure}')}" if f.has(f"measure.{measure}") else kind
+    #: The national figures the page shows: per year for all bodies, per year and type, and the sample.
+    SHOWN_TYPES = ("all", "provinsi", "kabupaten", "kota", "kementerian", "lembaga")
 
+    def _shown_aggregates(self) -> pd.DataFrame:
+        """The published national rows behind a figure of this page (and no others)."""
+        a = self.data.aggregates
+        a = a[(a["scope_code"].fillna("") == "") & a["entity_type"].isin(self.SHOWN_TYPES)]
+        counted = a["measure"].isin(("assessed", *grading.ZONES))
+        all_years = (a["entity_type"] == "all") & a["year"].isin(self.counts.index) & (
+            counted | a["measure"].isin(grading.CATEGORIES))
+        by_type = (a["entity_type"] != "all") & counted
+        sample = (a["year"] == self.year) & a["measure"].isin(("sampled", "mean_score"))
+        return a[all_years | by_type | sample]
+
+    def _aggregate_label(self, entity_type: str, measure: str) -> str:
+        """'Jumlah kota yang dinilai', 'Rata-rata nilai nasional': what the figure counts, in words."""
+        f = self.f
+        bodies = f("set.all_bodies") if entity_type == "all" else set_words(f, f"type.{entity_type}")
+        if measure in grading.ZONES:
+            return f("source.zone", set=bodies, zone=f(f"zone.{measure}"))
+        if measure in grading.CATEGORIES:
+            return f("source.category", set=bodies, category=f(f"category.{measure}"))
+        return f(f"source.{measure}", set=bodies)
+
+    def _aggregate_figure(self, count, percent, measure: str) -> str:
+        f = self.f
+        if measure == "mean_score":
+            return f.num(percent)
+        if pd.notna(count):
+            return f.int(count) + (f" ({f.num(percent)}%)" if pd.notna(percent) else "")
+        return f"{f.num(percent)}%" if pd.notna(percent) else "–"
 
     def sources(self) -> HTML:
-        a = self.data.aggregates
-        rows = a[(a["scope_code"].fillna("") == "")].copy()
+        rows = self._shown_aggregates().copy()
         rows["name"] = [self._aggregate_label(t, m) for t, m in zip(rows["entity_type"], rows["measure"], strict=True)]
-        rows["score"] = None
-        return sources_block(self.f, rows[["year", "name", "score", "source_url"]])
+        rows["figure"] = [self._aggregate_figure(c, p, m) for c, p, m in zip(rows["count"], rows["percent"],
+                                                                             rows["measure"], strict=True)]
+        return sources_block(self.f, rows[["year", "name", "figure", "source_url"]], value_column="col.figure")
 
 
 def open_national(year: int, lang: str = "id", data_dir: str = "") -> NationalReport:
