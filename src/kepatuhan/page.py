@@ -147,7 +147,7 @@ def methodology_html(lang: str) -> bytes:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "fragments")), autoescape=True)
     page = env.get_template("methodology.html.j2").render(
         lang=lang, title=f("method.title"), sections=sections, licence=f("page.licence"), back=f("page.back"),
-        index_href=relative(METHODOLOGY_PAGES[lang], "index.html"),
+        index_href=relative(METHODOLOGY_PAGES[lang], lang_root(lang) + "index.html"),
         other_href=relative(METHODOLOGY_PAGES[lang], METHODOLOGY_PAGES[other]), other=f("method.other_language"),
         other_lang=other)
     return page.encode("utf-8")
