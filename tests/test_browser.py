@@ -1,5 +1,7 @@
-"""A real browser (Debian's headless Chromium) opens the index and a report from file://."""
+"""A real browser (Debian's headless Chromium) uses the landing page and the reports from file://."""
 
+import csv
+import io
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -15,12 +17,19 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--n
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
+    """Rejang Lebong 2024 in both languages, Kota Bengkulu and Bengkulu province 2024 in Indonesian, built;
+    the landing page then lists every Bengkulu report of every year (the others without a link)."""
     out = tmp_path_factory.mktemp("site")
     data = dataset.load()
-    tasks = build.plan(data, province="Bengkulu", year=2024)
-    outcomes = build.run(tasks, out, data, workers=2, progress=False)
+    built = build.plan(data, only="entity", entity="17.02", year=2024) \
+        + build.plan(data, only="entity", entity="Kota Bengkulu", year=2024, langs=("id",)) \
+        + build.plan(data, only="province", province="Bengkulu", year=2024, langs=("id",))
+    outcomes = build.run(built, out, data, workers=2, progress=False)
     assert all(o.status == "built" for o in outcomes)
-    return out, tasks
+    listed = build.plan(data, province="Bengkulu")
+    manifest = {t.slug: {"status": "built"} for t in built}
+    build.write_index(listed, out, data, manifest)
+    return out, data, built, [t for t in listed if t.parameters["lang"] == "id"]
 
 
 @pytest.fixture(scope="module")
@@ -49,36 +58,119 @@ def _local_only(urls):
     return [u for u in urls if urlparse(u).scheme not in ("file", "data", "about", "blob")]
 
 
-def test_index_loads_links_resolve_and_table_sorts(site, browser):
-    out, tasks = site
+def _visible(page, attribute: str) -> list[str]:
+    return page.eval_on_selector_all(
+        "#reports tbody tr", f"rows => rows.filter(r => !r.hidden).map(r => r.getAttribute('{attribute}'))")
+
+
+def _search(page, text: str) -> list[str]:
+    page.fill("#kp-search", text)
+    return _visible(page, "data-code")
+
+
+def test_landing_page_loads_offline_and_its_links_resolve(site, browser):
+    out, _, built, listed = site
     page, seen = open_page(browser, out / "index.html")
     assert page.title() == "kepatuhan — daftar laporan"
+    assert len(_visible(page, "data-code")) == len(listed)
     links = page.eval_on_selector_all("#reports a", "nodes => nodes.map(n => n.href)")
-    assert len(links) == len(tasks)
-    assert all(Path(urlparse(link).path).is_file() for link in links)
-    score_column = [h.lower() for h in page.eval_on_selector_all("th", "n => n.map(x => x.textContent)")].index("nilai")
-
-    def scores():
-        values = page.eval_on_selector_all(
-            "#reports tbody tr", f"rows => rows.map(r => r.cells[{score_column}].getAttribute('data-value'))")
-        return [float(v) for v in values if v]
-
-    page.click("th[data-key=score]")
-    assert scores() == sorted(scores()) and len(scores()) >= 10
-    page.click("th[data-key=score]")
-    assert scores() == sorted(scores(), reverse=True)
-    page.fill("#filter", "Kaur")
-    visible = page.eval_on_selector_all("#reports tbody tr",
-                                        "rows => rows.filter(r => r.style.display !== 'none').length")
-    assert visible == 1
+    indonesian = [t for t in built if t.parameters["lang"] == "id"]
+    assert len([link for link in links if link.endswith(".html")]) == len(indonesian)
+    everything = page.eval_on_selector_all("a[href]", "nodes => nodes.map(n => n.href)")
+    assert all(Path(urlparse(link).path).is_file() for link in everything if link.startswith("file:")
+               and "#" not in link), [link for link in everything if not Path(urlparse(link).path).exists()]
     assert _local_only(seen["requests"]) == [] and seen["errors"] == []
 
 
-def test_entity_report_is_self_contained(site, browser):
-    out, _ = site
-    page, seen = open_page(browser, out / "entity" / "17.02.html")
-    assert "Rejang Lebong" in page.title()
-    assert page.get_attribute("html", "lang") == "id"
+@pytest.mark.parametrize("spelling", ["Pemkab Rejang Lebong", "Kab. Rejang", "kabupaten rejang lebong", "17.02"])
+def test_search_understands_the_names_people_type(site, browser, spelling):
+    out, _, _, listed = site
+    page, seen = open_page(browser, out / "index.html")
+    rejang = [t for t in listed if t.kind == "entity" and t.parameters["entity"] == "17.02"]
+    assert len(rejang) >= 4
+    assert _search(page, spelling) == ["17.02"] * len(rejang)
+    assert seen["errors"] == []
+
+
+def test_search_keeps_kota_and_kabupaten_apart_and_reads_a_year(site, browser):
+    out, _, _, listed = site
+    page, _ = open_page(browser, out / "index.html")
+    kota = [t for t in listed if t.kind == "entity" and t.parameters["entity"] == "17.71"]
+    assert _search(page, "kota bengkulu") == ["17.71"] * len(kota)
+    assert _search(page, "Kab Bengkulu Utara") and set(_search(page, "Kab Bengkulu Utara")) == {"17.03"}
+    page.fill("#kp-search", "Bengkulu 2024")
+    years = _visible(page, "data-year")
+    assert years and set(years) == {"2024"} and len(years) == len([t for t in listed if t.meta["year"] == 2024])
+
+
+@pytest.mark.parametrize("facet, key", [("year", "year"), ("province", "province_code"), ("type", "type"),
+                                        ("zone", "zone"), ("category", "category")])
+def test_each_facet_narrows_the_table(site, browser, facet, key):
+    out, _, _, listed = site
+    page, _ = open_page(browser, out / "index.html")
+    options = [v for v in page.eval_on_selector_all(f"#kp-{facet} option", "o => o.map(x => x.value)") if v]
+    assert options
+    for value in options[:3]:
+        page.select_option(f"#kp-{facet}", value)
+        expected = [t for t in listed if str(t.meta.get(key) or "") == value]
+        shown = _visible(page, f"data-{facet}")
+        assert shown and set(shown) == {value} and len(shown) == len(expected), (facet, value)
+    page.select_option(f"#kp-{facet}", "")
+    assert len(_visible(page, "data-code")) == len(listed)
+
+
+def test_sorting_stays_within_a_year_and_never_puts_blanks_first(site, browser):
+    out, _, _, _ = site
+    page, _ = open_page(browser, out / "index.html")
+
+    def rows():
+        return page.eval_on_selector_all("#reports tbody tr", "rows => rows.map(r => [+r.dataset.year || 0, "
+                                                              "r.dataset.score])")
+
+    for direction in ("descending", "ascending"):  # highest first on the first click
+        page.click("th[data-key=score] button")
+        assert page.get_attribute("th[data-key=score]", "aria-sort") == direction
+        seen = rows()
+        years = [y for y, _ in seen]
+        assert years == sorted(years, reverse=True)  # newest year first, years never mixed
+        for year in set(years):
+            scores = [s for y, s in seen if y == year]
+            filled = [float(s) for s in scores if s]
+            assert scores == [f"{s:.2f}" for s in filled] + [""] * (len(scores) - len(filled)), (direction, year)
+            assert filled == sorted(filled, reverse=direction == "descending")
+        assert len({y for y, s in seen if s}) >= 3
+
+
+def test_the_language_switch_leads_to_the_twin(site, browser):
+    out, _, _, _ = site
+    page, _ = open_page(browser, out / "index.html")
+    page.click("#kp-lang-en")
+    page.wait_for_load_state("load")
+    assert page.get_attribute("html", "lang") == "en" and page.title() == "kepatuhan — list of reports"
+    report, seen = open_page(browser, out / "entity/17.02/2024.html")
+    report.click("a.kp-twin")
+    report.wait_for_load_state("load")
+    assert report.url.endswith("/en/entity/17.02/2024.html")
+    assert report.get_attribute("html", "lang") == "en" and "93.07" in report.inner_text("body")
+    report.click("a.kp-twin")
+    report.wait_for_load_state("load")
+    assert report.url.endswith("/entity/17.02/2024.html") and "/en/" not in report.url
+    assert seen["errors"] == []
+
+
+def test_a_report_download_holds_the_rows_of_its_table(site, browser):
+    out, _, _, _ = site
+    page, seen = open_page(browser, out / "entity" / "17.02" / "2024.html")
+    assert "Rejang Lebong" in page.title() and page.get_attribute("html", "lang") == "id"
+    href = page.eval_on_selector("a.kp-csv", "a => a.href")
+    rows = list(csv.DictReader(io.StringIO(Path(urlparse(href).path).read_text(encoding="utf-8"))))
+    units = [r["name"] for r in rows if r["section"] == "units"]
+    shown = page.eval_on_selector_all(
+        "figure.kp-table",
+        "figs => figs.filter(f => f.querySelector('figcaption').textContent.includes('Unit layanan'))"
+        ".flatMap(f => Array.from(f.querySelectorAll('tbody tr')).map(r => r.cells[1].textContent))")
+    assert len(units) >= 5 and len(shown) == len(units)
+    assert sorted(s.replace("(terlemah)", "").strip() for s in shown) == sorted(units)
     images = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)")
     assert len(images) >= 3 and all(images)
     assert "93,07" in page.inner_text("body")

@@ -21,7 +21,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def two_tasks(data):
-    return build.plan(data, only="entity", province="Bengkulu", year=2024)[:2]
+    return build.plan(data, only="entity", province="Bengkulu", year=2024, langs=("id",))[:2]
 
 
 def test_a_hanging_cell_fails_its_report_by_name_and_the_build_goes_on(tmp_path, data, two_tasks):
@@ -83,14 +83,14 @@ def test_region_codes_that_are_not_codes_never_become_paths(data):
 
 
 def test_every_output_path_lies_inside_out(tmp_path):
-    assert build.output_path(tmp_path, "entity/17.02") == tmp_path / "entity/17.02.html"
+    assert build.output_path(tmp_path, "entity/17.02/2024") == tmp_path / "entity/17.02/2024.html"
     with pytest.raises(DataError, match="outside the reports folder"):
         build.output_path(tmp_path, "../escape")
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "entity").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(DataError, match="outside the reports folder"):
-        build.output_path(tmp_path / "out", "entity/17.02")
+        build.output_path(tmp_path / "out", "entity/17.02/2024")
 
 
 def test_files_follow_the_umask(tmp_path):
@@ -109,6 +109,8 @@ def test_files_follow_the_umask(tmp_path):
 
 # -- the command line ----------------------------------------------------------------------------
 
+ONE_REPORT = ("--entity", "17.02", "--year", "2024", "--lang", "id")
+
 def _cli(capsys, *argv):
     code = cli.main(list(argv))
     captured = capsys.readouterr()
@@ -126,8 +128,8 @@ def test_a_year_without_reports_says_why(capsys, tmp_path):
     code, out, err = _cli(capsys, "build", "--year", "2020", "--out", str(tmp_path))
     assert code == 2
     assert "no report for --year 2020" in err and "2024" in err and "Traceback" not in err
-    code, out, err = _cli(capsys, "build", "--only", "national", "--year", "2024", "--out", str(tmp_path))
-    assert code == 2 and "national overview covers every year" in err
+    code, out, err = _cli(capsys, "build", "--only", "national", "--province", "Bengkulu", "--out", str(tmp_path))
+    assert code == 2 and "national overview covers every region" in err
 
 
 def test_an_unreachable_scheduler_is_one_line(capsys, tmp_path):
@@ -141,7 +143,7 @@ def test_an_unreachable_scheduler_is_one_line(capsys, tmp_path):
     assert "internal error" not in err and len(lines) == 2  # the problem and the count
 
 
-@pytest.mark.parametrize("bad", ["[]", "null", '"x"', "{", '{"entity/17.02": 3}'])
+@pytest.mark.parametrize("bad", ["[]", "null", '"x"', "{", '{"entity/17.02/2024": 3}'])
 def test_a_corrupt_manifest_is_kept_aside_and_everything_rebuilt(capsys, tmp_path, bad, data, two_tasks):
     state = tmp_path / ".build"
     state.mkdir()
@@ -154,10 +156,10 @@ def test_a_corrupt_manifest_is_kept_aside_and_everything_rebuilt(capsys, tmp_pat
 
 
 def test_a_corrupt_manifest_rebuilds_the_report(capsys, tmp_path):
-    code, out, err = _cli(capsys, "build", "--entity", "17.02", "--out", str(tmp_path), "-j", "1")
+    code, out, err = _cli(capsys, "build", *ONE_REPORT, "--out", str(tmp_path), "-j", "1")
     assert code == 0
     (tmp_path / ".build/manifest.json").write_text("null")
-    code, out, err = _cli(capsys, "build", "--entity", "17.02", "--out", str(tmp_path), "-j", "1")
+    code, out, err = _cli(capsys, "build", *ONE_REPORT, "--out", str(tmp_path), "-j", "1")
     assert code == 0 and "1 built, 0 skipped" in out and "unreadable build manifest" in err
 
 
@@ -168,9 +170,9 @@ def test_a_full_or_read_only_folder_names_the_path_and_leaves_nothing_partial(ca
         raise OSError(failure, __import__("os").strerror(failure), str(path))
 
     monkeypatch.setattr(build, "atomic_write_bytes", refuse)
-    code, out, err = _cli(capsys, "build", "--entity", "17.02", "--out", str(tmp_path), "-j", "1")
+    code, out, err = _cli(capsys, "build", *ONE_REPORT, "--out", str(tmp_path), "-j", "1")
     assert code == 2, err
-    assert f"{tmp_path}/entity/17.02.html: cannot write: " in err and "left nothing partial" in err
+    assert f"{tmp_path}/entity/17.02/2024.html: cannot write: " in err and "left nothing partial" in err
     assert "internal error" not in err and "Traceback" not in err
     assert not list(tmp_path.rglob("*.html")) and not list(tmp_path.rglob("*.tmp"))
 

@@ -1,8 +1,11 @@
 """`make bench`: report building measured side by side in one run, printed as ratios.
 
 (a) the hand loop (papermill CLI + `jupyter nbconvert --to html --no-input`, serial) and (b)
-`kepatuhan build` with all cores, on the same K entity reports; (c) a no-op rebuild of every report
-of the shipped data; (d) the floor: a bare kernel start plus the notebook's imports. Scaling compares
+`kepatuhan build` with all cores, on the same K entity reports; (w) the warm floor: the same notebooks'
+code run in one warm interpreter plus the HTML export, median per report; (s) one province's reports in
+both languages built from scratch, extrapolated to the whole site (the output line says so); (c) a no-op
+rebuild of those; (d) a bare kernel start plus the notebook's imports; how many reports one changed
+unit score rebuilds (hashes compared on a copy of data/). Scaling compares
 the per-report cost on SYNTHETIC national panels of 50 and 600 entities, made in a temporary folder.
 (m) maps: what a province report's map adds per report, beside the province report without it.
 `python -m kepatuhan.bench --maps` runs (m) alone.
@@ -63,6 +66,62 @@ def floor_seconds(repeats: int = 3) -> float:
         manager.shutdown_kernel(now=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+WARM_FLOOR_CODE = """
+import json, sys, time, statistics
+from kepatuhan import bench
+tasks = json.loads(sys.stdin.read())
+print(json.dumps(bench.warm_times(tasks)))
+"""
+
+
+def warm_times(tasks: list[dict]) -> list[float]:
+    """Seconds per report of the notebook's code run in this interpreter plus the HTML export (first one: warm-up).
+
+    The cells run in one IPython shell (as in a kernel, without the kernel): the floor under any build.
+    """
+    import nbformat
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from . import page
+
+    shell = InteractiveShell.instance()
+    header = {"data_version": dataset.load().version, "package_version": "bench", "data_date": ""}
+    times = []
+    for task in [tasks[0], *tasks]:
+        started = time.perf_counter()
+        nb = load_notebook_node(str(build.notebook_path(task["notebook"])))
+        nb = parameterize_notebook(nb, task["parameters"], kernel_name="python3", language="python")
+        shell.run_line_magic("reset", "-f")
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            with capture_output() as captured:
+                result = shell.run_cell(cell.source, store_history=False)
+            outputs = [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata)
+                       for o in captured.outputs]
+            if result.result is not None:
+                data, metadata = shell.display_formatter.format(result.result)
+                outputs.append(nbformat.v4.new_output("execute_result", data=data, metadata=metadata,
+                                                      execution_count=1))
+            cell.outputs = outputs
+        page.to_html(nb, task, header)
+        times.append(time.perf_counter() - started)
+    return times[1:]
+
+
+def warm_floor(tasks: list[build.Task]) -> float:
+    """Median seconds per report of (notebook code in one warm interpreter + HTML export), in a fresh process."""
+    import json
+
+    payload = json.dumps([build._task_dict(t) for t in tasks])
+    done = subprocess.run([sys.executable, "-c", WARM_FLOOR_CODE], input=payload, check=True, capture_output=True,
+                          text=True, cwd=str(paths.NOTEBOOKS_DIR))
+    return statistics.median(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def synthetic_panel(folder: Path, n_entities: int, seed: int = 7) -> Path:
@@ -135,6 +194,28 @@ def map_cost(data: dataset.Dataset, out: Path, workers: int) -> float:
     return added
 
 
+#: The subset built from scratch to measure the whole site (extrapolated to every report, and said so).
+SITE_SAMPLE_PROVINCE = "Bengkulu"
+
+
+def one_unit_change(data: dataset.Dataset, work: Path) -> tuple[int, int]:
+    """(reports whose hash changes, all reports) when one unit score of Rejang Lebong 2024 changes by 0.01,
+    in a copy of data/ (the change is SYNTHETIC and never touches the shipped data)."""
+    folder = work / "data-one-unit"
+    for part in ("raw", "reference"):
+        shutil.copytree(paths.data_root() / part, folder / part)
+    dataset.process(folder)
+    copy = dataset.load(folder)
+    before = build.digests(build.plan(copy, data_dir=str(folder)), copy)
+    units = folder / "raw" / paths.RAW_FILES["unit"]
+    line = "2024,17.02/dinkes,Dinas Kesehatan,dinkes,17.02,17.02,17,93.26,"
+    units.write_text(units.read_text().replace(line, line.replace("93.26", "93.27")))
+    dataset.process(folder)
+    changed = dataset.load(folder)
+    after = build.digests(build.plan(changed, data_dir=str(folder)), changed)
+    return sum(before[s] != after.get(s) for s in before), len(before)
+
+
 def main(argv: list[str] | None = None) -> int:
     workers = os.cpu_count() or 1
     if "--maps" in (sys.argv[1:] if argv is None else argv):
@@ -146,10 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     dataset.process()
     data = dataset.load()
     every = build.plan(data)
-    sample = build.plan(data, only="entity")[:K]
+    sample = build.plan(data, only="entity", langs=("id",))[:K]
+    subset = build.plan(data, province=SITE_SAMPLE_PROVINCE)
     with tempfile.TemporaryDirectory(prefix="kepatuhan-bench-") as tmp:
         tmp = Path(tmp)
-        print(f"benchmark: {K} entity reports, {workers} worker(s); {len(every)} reports in the shipped data",
+        print(f"benchmark: {K} entity reports, {workers} worker(s); {len(every)} reports in the bilingual site",
               flush=True)
         (tmp / "hand").mkdir()
         hand = _timed(lambda: hand_loop(sample, tmp / "hand"))
@@ -157,22 +239,34 @@ def main(argv: list[str] | None = None) -> int:
         ours = _timed(lambda: build.run(sample, tmp / "ours", data, workers=workers, force=True, progress=False))
         print(f"(b) kepatuhan build, {workers} workers: {ours:.1f} s ({ours / K:.2f} s per report, "
               f"{ours * workers / K:.2f} worker-s per report)", flush=True)
-        build.run(every, tmp / "all", data, workers=workers, progress=False)
-        noop = _timed(lambda: subprocess.run([str(BIN / "kepatuhan"), "build", "--out", str(tmp / "all")],
-                                             check=True, capture_output=True))
-        print(f"(c) no-op rebuild of {len(every)} reports: {noop:.2f} s (whole command)", flush=True)
+        warm = warm_floor(sample)
+        print(f"(w) warm floor, notebook code in one warm interpreter + HTML export: {warm:.2f} s per report "
+              "(median)", flush=True)
+        site_wall = _timed(lambda: build.run(subset, tmp / "site", data, workers=workers, progress=False))
+        full_site = site_wall * len(every) / len(subset)
+        print(f"(s) {SITE_SAMPLE_PROVINCE}, both languages, from scratch: {site_wall:.1f} s for {len(subset)} "
+              f"reports", flush=True)
+        noop = _timed(lambda: subprocess.run([str(BIN / "kepatuhan"), "build", "--province", SITE_SAMPLE_PROVINCE,
+                                              "--out", str(tmp / "site")], check=True, capture_output=True))
+        print(f"(c) no-op rebuild of those {len(subset)} reports: {noop:.2f} s (whole command)", flush=True)
         floor = floor_seconds()
-        print(f"(d) floor, kernel start + imports: {floor:.2f} s", flush=True)
+        print(f"(d) kernel start + imports: {floor:.2f} s", flush=True)
+        rebuilt, total = one_unit_change(data, tmp)
         small = per_report_cost(synthetic_panel(tmp / "synthetic-50", 50), tmp / "s50", workers)
         large = per_report_cost(synthetic_panel(tmp / "synthetic-600", 600), tmp / "s600", workers)
         print(f"scaling (SYNTHETIC panels): {small:.2f} worker-s per report with 50 entities, "
               f"{large:.2f} with 600", flush=True)
-        added = map_cost(data, tmp / "maps", workers)
-    print(f"speedup_vs_hand_loop: {hand / ours:.2f}")
-    print(f"per_report_vs_floor: {ours * workers / K / floor:.2f}")
-    print(f"noop_rebuild_seconds: {noop:.2f} ({len(every)} reports)")
+    print(f"speedup_vs_hand_loop: {hand / ours:.2f} (target >= 15)")
+    print(f"per_report_vs_warm_floor: {ours * workers / K / warm:.2f} (target <= 1.5)")
+    at_scale = site_wall * workers / len(subset)
+    print(f"at scale ({len(subset)} reports of {SITE_SAMPLE_PROVINCE}, start-up shared by more reports): "
+          f"{at_scale:.2f} worker-s per report, {at_scale / warm:.2f}x the warm floor, "
+          f"{hand / K / (site_wall / len(subset)):.1f}x faster than the hand loop")
+    print(f"full_site_seconds: {full_site:.0f} ({len(every)} reports; extrapolated from {len(subset)} reports of "
+          f"{SITE_SAMPLE_PROVINCE} built from scratch in {site_wall:.1f} s)")
+    print(f"rebuilt_after_one_unit_change: {rebuilt} of {total}")
+    print(f"noop_rebuild_seconds: {noop:.2f} ({len(subset)} reports)")
     print(f"scaling_600_vs_50: {large / small:.2f}")
-    print(f"map_added_worker_s_per_province_report: {added:.3f}")
     return 0
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
-import html
 import json
 import os
 import re
@@ -33,15 +32,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, dataset, paths
+from . import __version__, dataset, paths, site
 from .errors import DataError, Problem
 from .files import atomic_write_bytes, remove_stale_temp_files
+from .messages import LANGS, Formatter
 from .notebooks import notebook_path
-from .page import to_html, write_methodology
+from .page import exporter, to_html, write_methodology
 
 BUILD_DIR = ".build"
 KINDS = ("entity", "province", "national")
-LANG_OF_REPORTS = "id"
 #: Seconds one cell may run before its report fails (`kepatuhan build --timeout`).
 DEFAULT_TIMEOUT = 600
 #: Fresh kernels tried before a report fails because its kernel died at start.
@@ -72,9 +71,28 @@ class Task:
     meta: dict = field(default_factory=dict)  # for the index: name, type, province, year, score…
 
     def digest(self, data_version: str, code_version: str, notebook_bytes: bytes) -> str:
+        """Hash of what shapes the page: the notebook, parameters, the data it reads, the package, its links."""
         parts = json.dumps({"notebook": hashlib.sha256(notebook_bytes).hexdigest(), "parameters": self.parameters,
-                            "data": data_version, "package": __version__, "code": code_version}, sort_keys=True)
+                            "data": data_version, "package": __version__, "code": code_version,
+                            "title": self.title, "links": self.links()}, sort_keys=True)
         return hashlib.sha256(parts.encode()).hexdigest()
+
+    @property
+    def code(self) -> str:
+        return str(self.parameters.get("entity") or self.parameters.get("province") or "")
+
+    @property
+    def subject(self) -> tuple[str, str, int]:
+        """(kind, code, year): what the report is about, the key of its data and its CSV."""
+        return self.kind, self.code, int(self.parameters.get("year") or 0)
+
+    def links(self) -> dict:
+        """Where the page links: its twin in each other language, its CSV, the other years of its subject."""
+        lang = self.parameters.get("lang", LANGS[0])
+        return {"twins": [[other, site.twin(self.slug, lang, other) + ".html"] for other in LANGS if other != lang],
+                "csv": self.slug + ".csv",
+                "years": [[y, report_path(self.kind, self.code, y, lang) + ".html"]
+                          for y in self.meta.get("years", [])]}
 
 
 @dataclass
@@ -95,52 +113,73 @@ def _code(value, what: str, source: str) -> str:
                                                  "refusing to build a report path from it")])
 
 
+def report_path(kind: str, code: str, year: int, lang: str) -> str:
+    """The stable slug of a report: entity/17.02/2024, province/17/2024, national/2024 (en/… in English)."""
+    tail = f"national/{year}" if kind == "national" else f"{kind}/{code}/{year}"
+    return site.lang_root(lang) + tail
+
+
 def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None, province: str | None = None,
-         entity: str | None = None, data_dir: str = "") -> list[Task]:
-    """Every report the data supports, narrowed by the filters."""
-    entities = data.entities[data.entities["score"].notna()]  # label-only rows: shown by issue 9's reports
+         entity: str | None = None, data_dir: str = "", langs: tuple[str, ...] = LANGS) -> list[Task]:
+    """Every report the data supports, in every language asked for, narrowed by the filters.
+
+    One entity report per entity-year in the data (label-only years too: the entity report shows
+    them), one province report per province-year with pemda results, one national overview per year.
+    """
+    entities = data.entities
     province_code = data.names.province_code(province) if province else None
     entity_code = data.names.match(entity).entity.code if entity else None
     regions = str(paths.reference_dir(data_dir or None) / paths.REGIONS_FILE)
+    years_of = {code: sorted(int(y) for y in group) for code, group in entities.groupby("entity_code")["year"]}
     tasks: list[Task] = []
     if only in (None, "entity"):
         chosen = entities if year is None else entities[entities["year"] == year]
-        latest = chosen.sort_values("year").groupby("entity_code").tail(1).sort_values("entity_code")
-        for row in latest.itertuples(index=False):
-            if province_code and row.province_code != province_code:
-                continue
-            if entity_code and row.entity_code != entity_code:
+        for row in chosen.sort_values(["entity_code", "year"]).itertuples(index=False):
+            if province_code and row.province_code != province_code or entity_code and row.entity_code != entity_code:
                 continue
             code = _code(row.entity_code, "entity code", regions)
-            tasks.append(Task(
-                "entity", f"entity/{code}", "entity_report",
-                {"entity": code, "year": int(row.year), "lang": LANG_OF_REPORTS, "data_dir": data_dir},
-                f"{row.entity_name} {row.year}",
-                {"name": row.entity_name, "type": row.entity_type,
-                 "province": row.province_name if isinstance(row.province_name, str) else "",
-                 "year": int(row.year), "score": float(row.score), "zone": row.zone,
-                 "category": row.category if isinstance(row.category, str) else ""},
-            ))
+            scored = row.score == row.score
+            meta = {"code": code, "name": row.entity_name, "type": row.entity_type,
+                    "province_code": row.province_code if isinstance(row.province_code, str) else "",
+                    "province": row.province_name if isinstance(row.province_name, str) else "",
+                    "year": int(row.year), "score": float(row.score) if scored else None, "zone": row.zone,
+                    "category": row.category if isinstance(row.category, str) else "",
+                    "years": years_of[row.entity_code]}
+            for lang in langs:
+                tasks.append(Task("entity", report_path("entity", code, int(row.year), lang), "entity_report",
+                                  {"entity": code, "year": int(row.year), "lang": lang, "data_dir": data_dir},
+                                  f"{row.entity_name} {row.year}", {**meta, "lang": lang}))
     if only in (None, "province") and not entity_code:
-        pemda = entities[entities["entity_type"].isin(["provinsi", "kabupaten", "kota"])]
+        pemda = entities[entities["entity_type"].isin(["provinsi", "kabupaten", "kota"]) & entities["score"].notna()]
         pairs = pemda[["province_code", "province_name", "year"]].drop_duplicates()
+        years_of_province = {c: sorted(int(y) for y in g) for c, g in pairs.groupby("province_code")["year"]}
         for row in pairs.sort_values(["province_code", "year"]).itertuples(index=False):
             if (province_code and row.province_code != province_code) or (year and row.year != year):
                 continue
             code = _code(row.province_code, "province code", regions)
             n = int(((pemda["province_code"] == row.province_code) & (pemda["year"] == row.year)).sum())
-            tasks.append(Task(
-                "province", f"province/{code}-{row.year}", "province_report",
-                {"province": code, "year": int(row.year), "lang": LANG_OF_REPORTS, "data_dir": data_dir},
-                f"Provinsi {row.province_name} {row.year}",
-                {"name": f"Provinsi {row.province_name} ({n} pemda)", "type": "laporan provinsi",
-                 "province": row.province_name, "year": int(row.year), "score": None, "zone": "", "category": ""},
-            ))
-    if only in (None, "national") and not (entity_code or province_code or year):
-        tasks.append(Task("national", "national", "national_overview",
-                          {"lang": LANG_OF_REPORTS, "data_dir": data_dir}, "Gambaran nasional",
-                          {"name": "Gambaran nasional", "type": "nasional", "province": "", "year": None,
-                           "score": None, "zone": "", "category": ""}))
+            for lang in langs:
+                f = Formatter(lang)
+                title = f("site.province_title", province=row.province_name, year=row.year)
+                tasks.append(Task(
+                    "province", report_path("province", code, int(row.year), lang), "province_report",
+                    {"province": code, "year": int(row.year), "lang": lang, "data_dir": data_dir}, title,
+                    {"code": code, "name": f("site.province_name", province=row.province_name, n=n),
+                     "type": "", "province": row.province_name, "province_code": code, "year": int(row.year),
+                     "score": None, "zone": "", "category": "", "years": years_of_province[row.province_code],
+                     "lang": lang}))
+    if only in (None, "national") and not (entity_code or province_code):
+        all_years = sorted(int(y) for y in set(entities["year"]))
+        for each in all_years:
+            if year and each != year:
+                continue
+            for lang in langs:
+                title = Formatter(lang)("site.national_title", year=each)
+                tasks.append(Task("national", report_path("national", "", each, lang), "national_overview",
+                                  {"year": each, "lang": lang, "data_dir": data_dir}, title,
+                                  {"code": "", "name": title, "type": "", "province": "", "province_code": "",
+                                   "year": each, "score": None, "zone": "", "category": "", "years": all_years,
+                                   "lang": lang}))
     return tasks
 
 
@@ -153,6 +192,8 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
 # (the blocking client's iopub wait never returns while a cell hangs).
 
 _KERNEL = None  # (AsyncKernelManager, AsyncKernelClient) of this worker
+_LANGUAGE_INFO = None  # the kernel's language_info, asked once per worker
+_NOTEBOOKS: dict = {}  # notebook name → (bytes read, parsed node): read and validated once per worker
 _RESET = "get_ipython().run_line_magic('reset', '-f')"
 
 
@@ -169,6 +210,24 @@ def init_worker(parent: int) -> None:
     if os.getppid() != parent:  # the driver died before the signal was armed
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), name="kepatuhan-parent-watch", daemon=True).start()
+    try:  # the kernel boots while this process imports what it needs; then the kernel imports the report code
+        manager, client = _run_in_loop(_kernel(while_it_starts=_worker_imports))
+        client.execute(_WARM_UP, silent=True, store_history=False)
+    except Exception:  # the first report starts (and reports the failure of) a kernel on its own
+        _run_in_loop(_discard_kernel())
+
+
+#: What every report notebook imports, run in a fresh kernel before its first report (module caches
+#: survive the namespace reset between reports).
+_WARM_UP = "import kepatuhan.report"
+
+
+def _worker_imports() -> None:
+    import nbclient  # noqa: F401
+    import papermill.iorw  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+    exporter()
 
 
 def _watch_parent(parent: int) -> None:
@@ -193,8 +252,10 @@ async def _stop_kernel(manager, client) -> None:
         pass
 
 
-async def _kernel():
-    """This worker's kernel, started on demand; one that dies at start is replaced by a fresh one."""
+async def _kernel(while_it_starts=None):
+    """This worker's kernel, started on demand; one that dies at start is replaced by a fresh one.
+
+    `while_it_starts` runs in this process while the kernel boots (the worker's own imports)."""
     global _KERNEL
     if _KERNEL is not None:
         if await _KERNEL[0].is_alive():
@@ -205,6 +266,9 @@ async def _kernel():
         manager, client = _kernel_manager(), None
         try:
             await manager.start_kernel(cwd=str(paths.NOTEBOOKS_DIR), stderr=open(os.devnull, "w"))  # noqa: SIM115
+            if while_it_starts is not None:
+                while_it_starts()
+                while_it_starts = None
             client = manager.client()
             client.start_channels()
             await client.wait_for_ready(timeout=60)
@@ -239,9 +303,13 @@ async def _execute(nb, timeout: int, where: dict) -> None:
                             resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}})
     client.kc = kc
     await client.async_wait_for_reply(kc.execute(_RESET, silent=True, store_history=False))
-    info = await client.async_wait_for_reply(kc.kernel_info())
-    if info is not None and "language_info" in info["content"]:
-        nb.metadata["language_info"] = info["content"]["language_info"]
+    global _LANGUAGE_INFO
+    if _LANGUAGE_INFO is None:  # asked once per worker: the kernel does not change between reports
+        info = await client.async_wait_for_reply(kc.kernel_info())
+        if info is not None and "language_info" in info["content"]:
+            _LANGUAGE_INFO = info["content"]["language_info"]
+    if _LANGUAGE_INFO is not None:
+        nb.metadata["language_info"] = _LANGUAGE_INFO
     where["started"] = True
     for index, cell in enumerate(nb.cells):
         await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
@@ -277,10 +345,8 @@ def render(task: dict, header: dict, scratch: str, timeout: int = DEFAULT_TIMEOU
     started = time.perf_counter()
     path = str(notebook_path(task["notebook"]))
     for attempt in range(2):
-        nb = load_notebook_node(path)  # papermill's reader adds its metadata
+        nb = _notebook(path, load_notebook_node)
         nb = parameterize_notebook(nb, task["parameters"], kernel_name="python3", language="python")
-        for index, cell in enumerate(nb.cells):  # nbformat and papermill draw random ids: same input, same HTML
-            cell.id = f"cell-{index}"
         where: dict = {"cell": None, "started": False}
         try:
             _run_in_loop(_execute(nb, timeout, where))
@@ -305,6 +371,20 @@ def render(task: dict, header: dict, scratch: str, timeout: int = DEFAULT_TIMEOU
                     "error": f"{type(exc).__name__}: {exc}", "failed_notebook": "", "trace": traceback.format_exc()}
         break
     return {"ok": True, "seconds": time.perf_counter() - started, "html": to_html(nb, task, header)}
+
+
+def _notebook(path: str, load):
+    """A fresh copy of the notebook; it is read and validated once per worker, unless its file changed."""
+    import copy
+
+    raw = Path(path).read_bytes()
+    if path not in _NOTEBOOKS or _NOTEBOOKS[path][0] != raw:
+        nb = load(path)  # papermill's reader adds its metadata
+        for cell in nb.cells:  # the committed outputs (images) would only be copied, then replaced
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        _NOTEBOOKS[path] = (raw, nb)
+    return copy.deepcopy(_NOTEBOOKS[path][1])
 
 
 def _failed(nb, task: dict, scratch: str, started: float, cell: int | None, error: str) -> dict:
@@ -366,13 +446,21 @@ def build_lock(out: Path) -> Iterator[None]:
             _LOCKED.discard(key)
 
 
-#: Modules that do not shape a report's content: changing them rebuilds nothing.
-_NOT_IN_REPORTS = ("build.py", "cli.py", "bench.py", "files.py")
+def digests(tasks: list[Task], data: dataset.Dataset) -> dict[str, str]:
+    """{slug: hash of what shapes the report}: a report whose hash is unchanged is not rebuilt."""
+    code_version = site.code_digest() + site.reference_digest(_data_dir(tasks))
+    notebooks = {name: notebook_path(name).read_bytes() for name in {t.notebook for t in tasks}}
+    inputs = site.InputDigests(data)
+    return {task.slug: task.digest(inputs(*task.subject), code_version, notebooks[task.notebook]) for task in tasks}
 
 
-def _code_version() -> str:
-    modules = [p.name for p in Path(__file__).parent.glob("*.py") if p.name not in _NOT_IN_REPORTS]
-    return dataset.code_checksum(modules)[:16]
+def _data_dir(tasks: list[Task]) -> str:
+    return next((str(t.parameters.get("data_dir") or "") for t in tasks), "")
+
+
+def _data_date(data: dataset.Dataset) -> str:
+    """The date of the data for a citation: its latest assessment year."""
+    return str(int(data.entities["year"].max())) if len(data.entities) else ""
 
 
 def output_path(out: Path, slug: str) -> Path:
@@ -442,13 +530,12 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) 
     state_dir = out / BUILD_DIR
     manifest_path = state_dir / "manifest.json"
     manifest = _read_manifest(manifest_path)
-    code_version = _code_version()
-    notebooks = {name: notebook_path(name).read_bytes() for name in {t.notebook for t in tasks}}
-    header = {"data_version": data.version, "package_version": __version__}
+    header = {"data_version": data.version, "package_version": __version__, "data_date": _data_date(data)}
     outcomes: list[Outcome] = []
     todo: list[tuple[Task, str]] = []
+    hashes = digests(tasks, data)
     for task in tasks:
-        digest = task.digest(data.version, code_version, notebooks[task.notebook])
+        digest = hashes[task.slug]
         entry = manifest.get(task.slug, {})
         if not force and entry.get("hash") == digest and entry.get("status") == "built" \
                 and output_path(out, task.slug).is_file():
@@ -469,6 +556,7 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) 
     def finish(task: Task, digest: str, result: dict) -> None:
         if result["ok"]:
             write(output_path(out, task.slug), result["html"])
+            write(output_path(out, task.slug).with_suffix(".csv"), site.csv_bytes(site.shown_rows(data, *task.subject)))
             outcome = Outcome(task.slug, "built", round(result["seconds"], 2))
         else:
             failed = ""
@@ -521,8 +609,8 @@ def _run_pool(todo, header, scratch, workers, timeout, finish) -> None:
                                initializer=init_worker, initargs=(os.getpid(),))
     finished = False
     try:
-        futures = {pool.submit(render, _task_dict(task), header, scratch, timeout): (task, digest)
-                   for task, digest in todo}
+        futures = {pool.submit(render, _task_dict(task, header["data_date"]), header, scratch, timeout):
+                   (task, digest) for task, digest in todo}
         for future in as_completed(futures):
             task, digest = futures[future]
             finish(task, digest, _result_of(future))
@@ -544,8 +632,8 @@ def _run_dask(todo, header, scratch, scheduler, timeout, finish) -> None:
         raise DataError([Problem("--scheduler", None, "", f"cannot reach the scheduler at {scheduler} "
                                                           f"(waited {SCHEDULER_TIMEOUT} s): {exc}")]) from None
     with client:
-        futures = {client.submit(render, _task_dict(task), header, scratch, timeout, pure=False): (task, digest)
-                   for task, digest in todo}
+        futures = {client.submit(render, _task_dict(task, header["data_date"]), header, scratch, timeout,
+                                 pure=False): (task, digest) for task, digest in todo}
         try:
             for future in dask_completed(list(futures)):
                 task, digest = futures[future]
@@ -561,8 +649,9 @@ def _result_of(future) -> dict:
         return {"ok": False, "seconds": 0.0, "cell": None, "error": f"{type(exc).__name__}: {exc}"}
 
 
-def _task_dict(task: Task) -> dict:
-    return {"slug": task.slug, "notebook": task.notebook, "parameters": task.parameters, "title": task.title}
+def _task_dict(task: Task, data_date: str = "") -> dict:
+    return {"slug": task.slug, "notebook": task.notebook, "parameters": task.parameters, "title": task.title,
+            "links": {**task.links(), "data_date": data_date}}
 
 
 class _NoBar:
@@ -588,39 +677,13 @@ def _progress(total: int, skipped: int, enabled: bool):
 
 # -- the index ------------------------------------------------------------------------------------
 
-INDEX_SCRIPT = """
-document.querySelectorAll('th[data-key]').forEach(function (th, column) {
-  th.addEventListener('click', function () {
-    var body = document.querySelector('#reports tbody');
-    var rows = Array.prototype.slice.call(body.rows);
-    var ascending = th.getAttribute('data-order') !== 'asc';
-    rows.sort(function (a, b) {
-      var x = a.cells[column].getAttribute('data-value'), y = b.cells[column].getAttribute('data-value');
-      var nx = parseFloat(x), ny = parseFloat(y);
-      var result = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
-      return ascending ? result : -result;
-    });
-    rows.forEach(function (row) { body.appendChild(row); });
-    document.querySelectorAll('th[data-key]').forEach(function (other) { other.removeAttribute('data-order'); });
-    th.setAttribute('data-order', ascending ? 'asc' : 'desc');
-  });
-});
-document.getElementById('filter').addEventListener('input', function (event) {
-  var needle = event.target.value.toLowerCase();
-  document.querySelectorAll('#reports tbody tr').forEach(function (row) {
-    row.style.display = row.textContent.toLowerCase().indexOf(needle) >= 0 ? '' : 'none';
-  });
-});
-"""
-
-
 def _index_entries(tasks: list[Task], out: Path, manifest: dict) -> list[Task]:
     """This build's tasks plus every report an earlier build recorded that is still on disk."""
     entries = {task.slug: task for task in tasks}
     for slug, entry in manifest.items():
         meta = entry.get("meta")
         if slug in entries or entry.get("kind") not in KINDS or not isinstance(meta, dict) \
-                or not isinstance(slug, str) or not all(CODE_PATTERN.fullmatch(p) for p in re.split(r"[/-]", slug)):
+                or not isinstance(slug, str) or not all(CODE_PATTERN.fullmatch(p) for p in slug.split("/")):
             continue
         if (out / f"{slug}.html").is_file():
             entries[slug] = Task(entry["kind"], slug, "", {}, str(entry.get("title", slug)), meta)
@@ -628,55 +691,26 @@ def _index_entries(tasks: list[Task], out: Path, manifest: dict) -> list[Task]:
 
 
 def write_index(tasks: list[Task], out: Path, data: dataset.Dataset, manifest: dict) -> None:
-    columns = (("entity", "Entitas"), ("type", "Jenis"), ("province", "Provinsi"), ("year", "Tahun"),
-               ("score", "Nilai"), ("zone", "Zona"), ("category", "Kategori"), ("status", "Status"))
-    rows = []
-    listed = _index_entries(tasks, out, manifest)
-    for task in sorted(listed, key=lambda t: (KINDS.index(t.kind), str(t.meta.get("province") or ""), t.slug)):
-        meta = {k: ("" if v is None else v) if k in ("score", "year") else str(v if v is not None else "")
-                for k, v in task.meta.items()}
-        status = str(manifest.get(task.slug, {}).get("status", ""))
-        built = (out / f"{task.slug}.html").is_file()
+    """The landing page of each language (site.write_landing) over every report of the manifest still on disk."""
+    from . import site
+
+    reports = []
+    for task in _index_entries(tasks, out, manifest):
+        meta = task.meta
         score = meta.get("score")
-        score = score if isinstance(score, int | float) and not isinstance(score, bool) else None
-        name = meta.get("name", task.title)
-        cells = [
-            (name, f'<a href="{html.escape(task.slug)}.html">{html.escape(name)}</a>'
-             if built else html.escape(name)),
-            (meta.get("type", ""), html.escape(meta.get("type", ""))),
-            (meta.get("province", ""), html.escape(meta.get("province", ""))),
-            (str(meta.get("year") or ""), html.escape(str(meta.get("year") or ""))),
-            ("" if score is None else f"{score:.2f}", "" if score is None else f"{score:.2f}".replace(".", ",")),
-            (meta.get("zone", ""), html.escape(meta.get("zone", ""))),
-            (meta.get("category", ""), html.escape(meta.get("category", ""))),
-            (status, html.escape(status)),
-        ]
-        rows.append("<tr>" + "".join(f'<td data-value="{html.escape(v, quote=True)}">{shown}</td>'
-                                     for v, shown in cells) + "</tr>")
-    head = "".join(f'<th data-key="{key}">{label}</th>' for key, label in columns)
-    page = f"""<!DOCTYPE html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<title>kepatuhan — daftar laporan</title>
-<style>
-body {{ font: 14px/1.4 sans-serif; margin: 24px; color: #212121; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #e0e0e0; padding: 4px 8px; text-align: left; }}
-th {{ cursor: pointer; background: #eceff1; }}
-th[data-order=asc]::after {{ content: " ▲"; }} th[data-order=desc]::after {{ content: " ▼"; }}
-</style>
-</head>
-<body>
-<h1>Laporan kepatuhan pelayanan publik</h1>
-<p>{len(listed)} laporan · data {html.escape(data.version)} · kepatuhan {html.escape(__version__)}.
-Cakupan sebagian: hanya entitas dengan nilai yang dipublikasikan.</p>
-<p><input id="filter" type="search" placeholder="Saring…" aria-label="Saring"></p>
-<table id="reports"><thead><tr>{head}</tr></thead><tbody>
-{chr(10).join(rows)}
-</tbody></table>
-<script>{INDEX_SCRIPT}</script>
-</body>
-</html>
-"""
-    atomic_write_bytes(out / "index.html", page.encode("utf-8"))
+        score = float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None
+        lang = meta.get("lang") if meta.get("lang") in LANGS else LANGS[0]
+        province = str(meta.get("province") or "")
+        reports.append({
+            "slug": task.slug, "kind": task.kind, "lang": lang, "code": str(meta.get("code") or ""),
+            "name": str(meta.get("name") or task.title), "type": str(meta.get("type") or ""),
+            "province": province, "province_code": str(meta.get("province_code") or ""),
+            "year": meta.get("year") if isinstance(meta.get("year"), int) else None,
+            "score_value": "" if score is None else f"{score:.2f}",
+            "score_shown": "" if score is None else Formatter(lang).num(score),
+            "zone": str(meta.get("zone") or ""), "category": str(meta.get("category") or ""),
+            "status": str(manifest.get(task.slug, {}).get("status", "")),
+            "built": (out / f"{task.slug}.html").is_file()})
+    reports.sort(key=lambda r: (-(r["year"] or 0), KINDS.index(r["kind"]), r["province"], r["name"], r["slug"]))
+    site.write_landing(out, data, reports)
+

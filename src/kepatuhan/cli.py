@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--year", type=int)
     build.add_argument("--province", help="a province name, abbreviation or code")
     build.add_argument("--entity", help="an entity code or name")
+    build.add_argument("--lang", choices=("id", "en", "all"), default="all",
+                       help="report language: id (reports/), en (reports/en/) or all (default)")
     build.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: CPU count)")
     build.add_argument("--force", action="store_true", help="rebuild even the unchanged reports")
     build.add_argument("--data", type=Path, help="data folder (default: data)")
@@ -237,7 +239,8 @@ def cmd_build(args) -> int:
         print(f"{display_path(folder)}: raw data validated, processed tables rebuilt")
     data = load(args.data)
     data_dir = str(paths.data_root(args.data)) if args.data else ""
-    tasks = build.plan(data, args.only, args.year, args.province, args.entity, data_dir=data_dir)
+    langs = ("id", "en") if args.lang == "all" else (args.lang,)
+    tasks = build.plan(data, args.only, args.year, args.province, args.entity, data_dir=data_dir, langs=langs)
     if not tasks:
         raise DataError([Problem("build", None, "", _why_nothing(args, data))])
     out = args.out or paths.REPORTS_DIR
@@ -285,8 +288,8 @@ def _why_nothing(args, data) -> str:
     if args.year is not None and args.year not in years:
         return (f"no report for --year {args.year}: no scores for that year "
                 f"(years with data: {', '.join(map(str, years))})")
-    if args.only == "national" and filters != "--only national":
-        return "the national overview covers every year and region; use --only national without other filters"
+    if args.only == "national" and (args.province or args.entity):
+        return "the national overview covers every region; use --only national without --province or --entity"
     return f"no report matches {filters}"
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import grading
 from .dataset import atomic_write_bytes
 from .messages import Formatter
+from .site import lang_root
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PAGE_TEMPLATE = "kepatuhan_page"
@@ -55,16 +56,31 @@ def page_resources(task: dict, header: dict) -> dict:
     parameters = ", ".join(f"{f(f'page.param.{k}') if f.has(f'page.param.{k}') else k} {v}" for k, v in shown)
     return {
         "lang": lang, "title": task["title"],
-        "index_href": relative(task["slug"], "index.html"),
+        "index_href": relative(task["slug"], lang_root(lang) + "index.html"),
         "methodology_href": relative(task["slug"], METHODOLOGY_PAGES[lang]),
         "back": f("page.back"), "methodology": f("page.methodology"), "sources_label": f("page.sources_link"),
         "parameters_label": f("page.parameters"), "parameters": parameters,
         "data_version_label": f("page.data_version"), "data_version": header["data_version"],
         "cite_label": f("page.cite"),
         "citation": f("page.citation", title=task["title"], data_version=header["data_version"],
-                      package=header["package_version"]),
+                      data_date=header.get("data_date") or "–", package=header["package_version"]),
         "licence": f("page.licence"),
+        **site_links(task, f),
     }
+
+
+def site_links(task: dict, f: Formatter) -> dict:
+    """The report's place in the site: its twin in the other language, its CSV, the other years, citation tags."""
+    links = task.get("links") or {}
+    slug = task["slug"]
+    years = [{"year": year, "href": relative(slug, target), "current": target == f"{slug}.html"}
+             for year, target in links.get("years", [])]
+    twins = [{"lang": lang, "label": f(f"site.lang.{lang}"), "href": relative(slug, target)}
+             for lang, target in links.get("twins", [])]
+    return {"twins": twins, "years": years, "years_label": f("page.years"),
+            "csv_href": relative(slug, links["csv"]) if links.get("csv") else "", "csv_label": f("page.csv"),
+            "data_date": str(links.get("data_date", "")),
+            "citation_url": slug + ".html"}
 
 
 def to_html(nb, task: dict, header: dict) -> bytes:
@@ -131,7 +147,7 @@ def methodology_html(lang: str) -> bytes:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "fragments")), autoescape=True)
     page = env.get_template("methodology.html.j2").render(
         lang=lang, title=f("method.title"), sections=sections, licence=f("page.licence"), back=f("page.back"),
-        index_href=relative(METHODOLOGY_PAGES[lang], "index.html"),
+        index_href=relative(METHODOLOGY_PAGES[lang], lang_root(lang) + "index.html"),
         other_href=relative(METHODOLOGY_PAGES[lang], METHODOLOGY_PAGES[other]), other=f("method.other_language"),
         other_lang=other)
     return page.encode("utf-8")

@@ -1,0 +1,189 @@
+"""The site around the reports: precise rebuilds, byte-identical builds, downloads, the landing page's data."""
+
+import csv
+import io
+import re
+import shutil
+import zipfile
+
+import pytest
+
+from kepatuhan import build, dataset, names, paths, site
+
+#: SYNTHETIC changes made to a temporary copy of data/ only, never to the shipped data.
+SYNTHETIC_URL = "https://example.org/synthetic-test-row"
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A temporary copy of data/raw and data/reference, processed there."""
+    folder = tmp_path / "data"
+    for part in ("raw", "reference"):
+        shutil.copytree(paths.DATA_DIR / part, folder / part)
+    dataset.process(folder)
+    return folder
+
+
+def _edit_raw(folder, name, edit):
+    path = folder / "raw" / name
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    dataset.process(folder)
+    return dataset.load(folder)
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    return {slug for slug in before.keys() & after.keys() if before[slug] != after[slug]}
+
+
+def test_one_unit_score_rebuilds_only_the_reports_that_show_it(data_copy):
+    data = dataset.load(data_copy)
+    tasks = build.plan(data, data_dir=str(data_copy))
+    before = build.digests(tasks, data)
+    line = "2024,17.02/dinkes,Dinas Kesehatan,dinkes,17.02,17.02,17,93.26,"
+    changed = _edit_raw(data_copy, "unit_scores.csv", lambda text: text.replace(line, line.replace("93.26", "93.25")))
+    assert changed.units.loc[changed.units["unit_code"] == "17.02/dinkes", "score"].iloc[0] == pytest.approx(93.25)
+    after = build.digests(build.plan(changed, data_dir=str(data_copy)), changed)
+    assert len(tasks) > 2000
+    assert _changed(before, after) == {"entity/17.02/2024", "en/entity/17.02/2024"}
+
+
+def test_a_new_entity_year_rebuilds_only_the_reports_that_rank_or_count_it(data_copy):
+    data = dataset.load(data_copy)
+    assert 2021 not in set(data.entities.loc[data.entities["entity_code"] == "17.02", "year"])
+    tasks = build.plan(data, data_dir=str(data_copy))
+    before = build.digests(tasks, data)
+    row = f"2021,17.02,kabupaten,Kabupaten Rejang Lebong,17,70.00,,,{SYNTHETIC_URL}\n"
+    changed = _edit_raw(data_copy, "entity_scores.csv", lambda text: text + row)
+    after_tasks = build.plan(changed, data_dir=str(data_copy))
+    rebuilt = _changed(before, build.digests(after_tasks, changed))
+    assert {t.slug for t in after_tasks} - set(before) == {"entity/17.02/2021", "en/entity/17.02/2021"}
+
+    e = data.entities
+    bengkulu_2022 = set(e.loc[(e["province_code"] == "17") & (e["year"] < 2022), "year"])
+    expected = set()
+    for task in tasks:
+        kind, code, year = task.subject
+        tail = task.slug.removeprefix("en/")
+        if kind == "national" or (kind == "entity" and code == "17.02"):
+            expected.add(task.slug)  # counts every row / shows its own years
+        elif kind == "entity" and year == 2021 and (task.meta["type"] == "kabupaten" or (
+                task.meta["province_code"] == "17" and task.meta["type"] in ("kabupaten", "kota", "provinsi"))):
+            expected.add(task.slug)  # ranks it (same type nationally, kab/kota of Bengkulu) or maps it (Bengkulu)
+        elif tail == "province/17/2021" or (tail == "province/17/2022" and max(bengkulu_2022) <= 2021):
+            expected.add(task.slug)  # lists it, or compares with it as the previous year
+    assert rebuilt == expected
+    untouched = {"entity/17.03/2024", "en/entity/17.03/2024", "province/17/2024", "en/province/17/2024"}
+    assert untouched <= set(before) and not untouched & rebuilt
+    assert 0 < len(rebuilt) < len(before) / 4
+
+
+def test_an_edit_anywhere_in_the_package_changes_every_hash(monkeypatch):
+    first = site.code_digest()
+    source = paths.PROJECT_ROOT / "src/kepatuhan/templates/site/index.html.j2"
+    original = source.read_bytes()
+    try:
+        source.write_bytes(original + b"\n")
+        assert site.code_digest() != first
+    finally:
+        source.write_bytes(original)
+    assert site.code_digest() == first
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    data = dataset.load()
+    tasks = build.plan(data, only="entity", entity="17.02", year=2024) \
+        + build.plan(data, only="entity", entity="17.02", year=2023, langs=("id",))
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    for out in (first, second):
+        outcomes = build.run(tasks, out, data, workers=2, progress=False)
+        assert [o.status for o in outcomes] == ["built"] * len(tasks)
+    return first, second, data, tasks
+
+
+def _files(out):
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and ".build" not in p.parts)
+
+
+def test_two_builds_give_byte_identical_files_in_both_languages(two_builds):
+    first, second, _, _ = two_builds
+    files = _files(first)
+    assert files == _files(second)
+    assert {"entity/17.02/2024.html", "en/entity/17.02/2024.html", "entity/17.02/2024.csv", "index.html",
+            "en/index.html", "downloads/kepatuhan.xlsx", "downloads/kepatuhan-entities.csv"} <= set(files)
+    assert [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()] == []
+
+
+def _twins(page: str) -> list[tuple[str, str]]:
+    tags = re.findall(r"<a [^>]*kp-twin[^>]*>", page)
+    return [(re.search(r'href="([^"]+)"', t).group(1), re.search(r'hreflang="([^"]+)"', t).group(1)) for t in tags]
+
+
+def test_each_page_links_its_twin_its_years_its_csv_and_carries_citation_tags(two_builds):
+    out, _, data, _ = two_builds
+    page = (out / "entity/17.02/2024.html").read_text(encoding="utf-8")
+    english = (out / "en/entity/17.02/2024.html").read_text(encoding="utf-8")
+    assert _twins(page) == [("../../en/entity/17.02/2024.html", "en")]
+    assert _twins(english) == [("../../../entity/17.02/2024.html", "id")]
+    assert (out / "entity/17.02" / _twins(page)[0][0]).resolve() == (out / "en/entity/17.02/2024.html").resolve()
+    years = sorted(int(y) for y in data.entities.loc[data.entities["entity_code"] == "17.02", "year"])
+    assert [int(y) for y in re.findall(r'<a href="(\d{4})\.html">', page)] == [y for y in years if y != 2024]
+    assert 'href="2024.csv"' in page and 'name="citation_title"' in page and 'name="DC.title"' in page
+    assert f'content="{data.version}"' in page
+    latest = int(data.entities["year"].max())
+    assert f"versi data {data.version} (penilaian sampai {latest})" in page
+    assert f'<meta content="{latest}" name="citation_date"/>' in page
+
+
+def test_a_report_csv_holds_the_rows_it_shows_with_sources(two_builds):
+    out, _, data, _ = two_builds
+    rows = list(csv.DictReader(io.StringIO((out / "entity/17.02/2024.csv").read_text(encoding="utf-8"))))
+    units = data.units[(data.units["parent_code"] == "17.02") & (data.units["year"] == 2024)]
+    assert sorted(r["name"] for r in rows if r["section"] == "units") == sorted(units["unit_name"])
+    own = data.entities[data.entities["entity_code"] == "17.02"]
+    assert sorted(int(r["year"]) for r in rows if r["section"] == "trend") == sorted(own["year"])
+    peers = data.entities[(data.entities["year"] == 2024) & (data.entities["entity_type"] == "kabupaten")
+                          & data.entities["score"].notna()]
+    assert len([r for r in rows if r["section"] == "type_peers"]) == len(peers)
+    assert all(r["source_url"].startswith("http") for r in rows)
+    page = (out / "entity/17.02/2024.html").read_text(encoding="utf-8")
+    assert all(name in page for name in units["unit_name"])
+
+
+def test_downloads_hold_the_whole_dataset_with_credits(two_builds):
+    out, _, data, _ = two_builds
+    entities = list(csv.DictReader(io.StringIO((out / "downloads/kepatuhan-entities.csv").read_text(encoding="utf-8"))))
+    assert len(entities) == len(data.entities) and all(r["source_url"] for r in entities)
+    with zipfile.ZipFile(out / "downloads/kepatuhan.xlsx") as book:
+        assert "xl/worksheets/sheet1.xml" in book.namelist()
+        assert {i.date_time for i in book.infolist()} == {site.FIXED_ZIP_DATE}
+    readme = (out / "downloads/README.txt").read_text(encoding="utf-8")
+    assert "ODbL" in readme and "MIT" in readme and "source_url:" in readme
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for target in ("downloads/kepatuhan.xlsx", "downloads/kepatuhan-entities.csv", "downloads/README.txt",
+                   "methodology.html", "en/index.html"):
+        assert f'href="{target}"' in index
+
+
+def test_search_keys_follow_the_name_rules_and_the_alias_table():
+    data = dataset.load()
+    keys = site.search_keys(data)
+    assert names.split_name("Pemkab Rejang Lebong") == ("kabupaten", "rejanglebong")
+    assert "rejanglebong" in keys["17.02"]
+    for alias, code in zip(data.aliases["alias"], data.aliases["code"], strict=True):
+        assert names.split_name(alias)[1] in keys[code]
+
+
+def test_headline_counts_the_latest_year_against_the_published_total():
+    data = dataset.load()
+    figures = site.headline(data, site.Formatter("en"))
+    latest = int(data.entities["year"].max())
+    rows = data.entities[data.entities["year"] == latest]
+    a = data.aggregates
+    published = a[(a["year"] == latest) & a["scope_code"].isna() & (a["entity_type"] == "all")
+                  & a["measure"].isin(["assessed", "sampled"])]
+    assert figures["year"] == latest and figures["n"] == len(rows)
+    assert figures["of"] == int(published["count"].iloc[0])
+    assert sum(r["n"] for r in figures["rows"]) == len(rows)
+    assert sum(sum(r["zones"].values()) for r in figures["rows"]) == int(rows["zone"].isin(
+        ["hijau", "kuning", "merah"]).sum())
