@@ -74,6 +74,14 @@ def to_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def warm_up() -> None:
+    """Load the fonts and the text and PNG machinery once per process (part of `report.warm_up`)."""
+    fig, ax = _figure(2.0, 1.2)
+    ax.set_title("Kepatuhan 93,07")
+    ax.set_xlabel("2024")
+    to_png(fig)
+
+
 def _score_axis(axis, fmt) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.int(value)))
 
