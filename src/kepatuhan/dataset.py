@@ -277,8 +277,8 @@ def load(data_dir: Path | str | None = None) -> Dataset:
     """The dataset, from processed/ when it is up to date, else rebuilt in memory from raw/.
 
     Read once per process and data folder while its inputs and code keep their checksums (a build
-    worker runs many reports): each call gets its own Dataset over the same tables (pandas copies on
-    write, so a report that changes a table changes only its own).
+    worker runs many reports): each call gets its own copies of the tables, so a report that changes
+    one changes only its own.
     """
     out = paths.processed_dir(data_dir)
     manifest = _manifest(data_dir)
@@ -302,8 +302,9 @@ def _load(data_dir, out: Path, manifest: dict) -> Dataset:
 
 
 def _shared(data: Dataset) -> Dataset:
-    """A new Dataset over shallow copies of `data`'s tables, with its name index built once."""
-    copy = Dataset(**{name: getattr(data, name).copy(deep=False) for name in (*PROCESSED_TABLES, "regions", "aliases")},
+    """A new Dataset over copies of `data`'s tables (a few ms; reading them again costs tens), with its name
+    index built once."""
+    copy = Dataset(**{name: getattr(data, name).copy() for name in (*PROCESSED_TABLES, "regions", "aliases")},
                    version=data.version, warnings=list(data.warnings))
     copy.__dict__["names"] = data.names
     return copy
