@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from kepatuhan import paths
+from kepatuhan import dataset, paths
 from kepatuhan.grading import INFERRED_YEARS
 from kepatuhan.reconcile import choose
 
@@ -156,3 +156,28 @@ def test_label_only_rows_keep_their_label_and_no_score(shipped):
         "Kualitas Tertinggi", "tanpa_maladministrasi", "hijau", "inferred")
     banten = e[(e["entity_code"] == "36") & (e["year"] == 2018)].iloc[0]
     assert banten["zone"] == "hijau" and "contradicts 80.74 in 2018" in banten["label_note"]
+
+
+def test_load_reads_a_folder_once_and_again_when_its_raw_files_change(tmp_path):
+    """A build worker loads the data once per folder; a changed raw file is seen at the next load, and
+    one report changing its tables leaves the next report's tables as they were."""
+    import shutil
+
+    folder = tmp_path / "data"
+    for part in ("raw", "reference"):
+        shutil.copytree(paths.DATA_DIR / part, folder / part)
+    dataset.process(folder)
+    first = dataset.load(folder)
+    first.entities["score"] = 0.0
+    first.entities.loc[first.entities.index[0], "entity_name"] = "changed by a report"
+    again = dataset.load(folder)
+    assert again.names is first.names  # the name index is built once
+    assert again.entities["score"].max() > 50
+    assert "changed by a report" not in set(again.entities["entity_name"])
+    units = folder / "raw" / paths.RAW_FILES["unit"]
+    line = "2024,17.02/dinkes,Dinas Kesehatan,dinkes,17.02,17.02,17,93.26,"
+    assert line in units.read_text()
+    units.write_text(units.read_text().replace(line, line.replace("93.26", "93.27")))
+    changed = dataset.load(folder)  # processed/ is stale now: rebuilt from raw/ in memory
+    assert changed.version != again.version
+    assert 93.27 in set(changed.units.loc[changed.units["unit_code"] == "17.02/dinkes", "score"])

@@ -104,3 +104,47 @@ def test_every_report_figure_has_a_real_alt_text(shipped):
     entity = report.open_entity("17.02", 2024, "en")
     image = entity.trend_figure()
     assert "Kabupaten Rejang Lebong" in image.alt and "93.07" in image.alt
+
+
+def _savefig_png(fig) -> bytes:
+    """The PNG matplotlib's own savefig writes under the charts' settings (what `to_png` used to call)."""
+    import io
+
+    import matplotlib
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(plots.RC):
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def test_to_png_gives_the_bytes_savefig_gives(shipped):
+    """One draw instead of savefig's two must not change a pixel: a tall ranking (constrained layout),
+    a trend with a method break and a map (no layout engine) are compared byte for byte."""
+    from kepatuhan import maps
+
+    f = Formatter("id")
+    code = shipped.names.match("Kabupaten Lebak").entity.code
+    series = trend.entity_series(shipped.entities, code)
+
+    def figures():
+        yield plots.ranking_figure(compare.type_peers(shipped.entities, 2023, "kabupaten"), code, "title", f)
+        yield plots.trend_figure(series, "title", f)
+        yield maps.locator_map(shipped.entities, code, 2024)[0]
+
+    for ours, theirs in zip(figures(), figures(), strict=True):
+        assert plots.to_png(ours) == _savefig_png(theirs)
+
+
+def test_a_build_worker_warm_up_freezes_what_it_loaded():
+    """The kernel warm-up of a build worker leaves the loaded library out of the collector's rounds
+    (so the namespace reset between reports does not walk it), and the report code still works after."""
+    import subprocess
+    import sys
+
+    from kepatuhan import build
+
+    code = (build._WARM_UP + "; import gc; frozen = gc.get_freeze_count(); "
+            "r = kepatuhan.report.open_entity('17.02', 2024); r.headline(); r.ranking_figure(); print(frozen)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(done.stdout.split()[-1]) > 50_000

@@ -217,9 +217,9 @@ def init_worker(parent: int) -> None:
         _run_in_loop(_discard_kernel())
 
 
-#: What every report notebook imports, run in a fresh kernel before its first report (module caches
-#: survive the namespace reset between reports).
-_WARM_UP = "import kepatuhan.report"
+#: What every report notebook imports, run in a fresh kernel before its first report, then warmed up
+#: (module caches survive the namespace reset between reports; `report.warm_up` says what it loads).
+_WARM_UP = "import kepatuhan.report; kepatuhan.report.warm_up()"
 
 
 def _worker_imports() -> None:

@@ -54,6 +54,29 @@ def _templates():
                        undefined=StrictUndefined, keep_trailing_newline=False)
 
 
+def warm_up() -> None:
+    """Ready this process for many reports, once (a build worker's kernel calls it before its first one).
+
+    It loads what every report uses (fragment templates, both catalogues and their number formats,
+    the fonts of the figures, the shipped boundaries), then `gc.freeze()` moves everything alive now
+    out of the garbage collector's rounds: the namespace reset between reports and the collections
+    during one then walk only the report's own objects, not the whole library each time.
+    """
+    import gc
+
+    from . import geometry
+
+    for name in _templates().list_templates():
+        _templates().get_template(name)
+    for lang in LANGS:
+        Formatter(lang).num(1.5)
+    plots.warm_up()
+    for level in geometry.LEVELS:
+        if geometry.geometry_file(level).is_file():
+            geometry.load(level)
+    gc.freeze()
+
+
 def render(template: str, **context) -> str:
     """One fragment template filled in; every value is escaped by Jinja2."""
     return _templates().get_template(template).render(**context)
@@ -360,11 +383,10 @@ class EntityReport(View):
         out = []
         e = self.data.entities
         if self.kind in PROVINCE_SETS:
-            peers = compare.province_peers(e, self.year, self.row["province_code"])
-            out.append(findings.rank_in(peers, self.code, "province_kabkota", label_only=findings.label_only_count(
-                e, self.year, PROVINCE_SETS, self.row["province_code"])))
-        national_set = compare.type_peers(e, self.year, self.kind)
-        out.append(findings.rank_in(national_set, self.code, f"type.{self.kind}",
+            out.append(findings.rank_in(self._group("province_kabkota"), self.code, "province_kabkota",
+                                        label_only=findings.label_only_count(e, self.year, PROVINCE_SETS,
+                                                                             self.row["province_code"])))
+        out.append(findings.rank_in(self._group(f"type.{self.kind}"), self.code, f"type.{self.kind}",
                                     findings.assessed_count(self.data.aggregates, self.year, self.kind),
                                     sampled_count(self.data.aggregates, self.year, self.kind),
                                     findings.label_only_count(e, self.year, (self.kind,))))
@@ -470,9 +492,16 @@ class EntityReport(View):
         return paragraphs(*lines)
 
     def _group(self, set_name: str) -> pd.DataFrame:
-        if set_name == "province_kabkota":
-            return compare.province_peers(self.data.entities, self.year, self.row["province_code"])
-        return compare.type_peers(self.data.entities, self.year, self.kind)
+        """The ranked peers of one set, computed once per report (ranks, tables, chart and conflicts share it)."""
+        if set_name not in self._groups:
+            self._groups[set_name] = (
+                compare.province_peers(self.data.entities, self.year, self.row["province_code"])
+                if set_name == "province_kabkota" else compare.type_peers(self.data.entities, self.year, self.kind))
+        return self._groups[set_name]
+
+    @cached_property
+    def _groups(self) -> dict[str, pd.DataFrame]:
+        return {}
 
     @cached_property
     def _peer_set(self) -> str | None:
@@ -667,7 +696,7 @@ class ProvinceReport(View):
             return f("finding.no_previous_province", year=self.year)
         if not grading.same_scheme(self.previous_year, self.year):
             return f("province.change_break", from_year=self.previous_year, year=self.year)
-        both = self._both()
+        both = self._both
         if both.empty:
             return ""
         diff = both["score"] - both["score_before"]
@@ -712,8 +741,14 @@ class ProvinceReport(View):
         fig = plots.ranking_figure(self.kabkota, None, title, f)
         return figure(fig, f("alt.ranking_province", set=where, year=self.year, n=len(self.kabkota)))
 
+    @cached_property
+    def _before(self) -> pd.DataFrame:
+        return compare.province_peers(self.data.entities, self.previous_year, self.code)
+
+    @cached_property
     def _both(self) -> pd.DataFrame:
-        before = compare.province_peers(self.data.entities, self.previous_year, self.code)
+        """Kab/kota scored in both years (computed once: the headline, change table and slopegraph use it)."""
+        before = self._before
         return self.kabkota.merge(before[["entity_code", "score"]], on="entity_code", how="inner",
                                   suffixes=("", "_before"))
 
@@ -723,7 +758,7 @@ class ProvinceReport(View):
             return paragraphs(f("finding.no_previous_province", year=self.year))
         if not grading.same_scheme(self.previous_year, self.year):
             return paragraphs(f("province.change_break", from_year=self.previous_year, year=self.year))
-        both = self._both()
+        both = self._both
         frame = pd.DataFrame({
             f("col.entity"): both["entity_name"],
             str(self.previous_year): [f.num(v) for v in both["score_before"]],
@@ -738,8 +773,8 @@ class ProvinceReport(View):
         if self.previous_year is None or not grading.same_scheme(self.previous_year, self.year):
             return HTML("")
         f = self.f
-        before = compare.province_peers(self.data.entities, self.previous_year, self.code)
-        n = len(self._both())
+        before = self._before
+        n = len(self._both)
         if n == 0:
             return HTML("")
         fig = plots.slopegraph(before, self.kabkota, self.previous_year, self.year,
