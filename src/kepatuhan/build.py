@@ -4,8 +4,8 @@ One driver process plans the reports, skips those whose inputs are unchanged (ha
 parameters, data and package), and hands the rest to worker processes (or a dask cluster). Workers
 inject the parameters with papermill's API, execute the notebook with nbclient in a kernel they keep
 alive, and convert it with nbconvert's HTMLExporter; the
-driver writes every file atomically and records the result in a manifest after each report, so an
-interrupted build leaves no partial file and the next one builds only what is missing.
+driver writes every file atomically and records the results in a manifest (saved every second and at
+the end), so an interrupted build leaves no partial file and the next one builds only what is missing.
 
 A build never outlives its driver: workers get a parent-death signal (and watch their parent), each
 kernel watches its worker, and the folder lock is a POSIX record lock that dies with the driver alone.
@@ -45,6 +45,10 @@ KINDS = ("entity", "province", "national")
 DEFAULT_TIMEOUT = 600
 #: Fresh kernels tried before a report fails because its kernel died at start.
 KERNEL_ATTEMPTS = 3
+#: Seconds between two saves of the build manifest while reports finish (and once at the end): a site-wide
+#: manifest takes ~30 ms to write, too much after every report; a report finished after the last save of
+#: a killed build is on disk but unrecorded, so the next build makes it again, and nothing is lost.
+MANIFEST_INTERVAL = 1.0
 #: Seconds to wait for a dask scheduler before saying it cannot be reached.
 SCHEDULER_TIMEOUT = 10
 #: A Kemendagri region code ("17", "17.02") or a K/L slug ("kementerian-atr-bpn"): nothing else
@@ -553,6 +557,12 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) 
         except OSError as exc:
             raise _cannot_write(path, exc) from None
 
+    saved = {"at": -MANIFEST_INTERVAL}
+
+    def save_manifest() -> None:
+        write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True).encode())
+        saved["at"] = time.monotonic()
+
     def finish(task: Task, digest: str, result: dict) -> None:
         if result["ok"]:
             write(output_path(out, task.slug), result["html"])
@@ -574,34 +584,42 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) 
                                "kind": task.kind, "title": task.title, "meta": task.meta}
         log = state_dir / "logs" / f"{task.slug.replace('/', '__')}.log"
         write(log, json.dumps({**asdict(outcome), "parameters": task.parameters}, indent=2, default=str).encode())
-        write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True).encode())
+        if time.monotonic() - saved["at"] >= MANIFEST_INTERVAL:
+            save_manifest()
         bar.update(1)
         bar.set_postfix_str(f"done {counts['built']} · failed {counts['failed']} · skipped {counts['skipped']}")
 
     interrupted = False
+    pool = None
     try:
         if todo and scheduler:
             _run_dask(todo, header, scratch, scheduler, timeout, finish)
         elif todo:
-            _run_pool(todo, header, scratch, workers, timeout, finish)
+            pool = _run_pool(todo, header, scratch, workers, timeout, finish)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         bar.close()
-    write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True).encode())
     try:
+        save_manifest()
         write_index(tasks, out, data, manifest)
         write_methodology(out)
     except OSError as exc:
         raise _cannot_write(out / "index.html", exc) from None
+    finally:
+        if pool is not None:  # its workers stopped their kernels and exited while the index was written
+            pool.shutdown(wait=True)
     outcomes.sort(key=lambda o: o.slug)
     if interrupted:
         raise Interrupted(outcomes, len(tasks) - len(outcomes))
     return outcomes
 
 
-def _run_pool(todo, header, scratch, workers, timeout, finish) -> None:
-    """Worker processes started fresh (spawn: no inherited lock, threads or open files)."""
+def _run_pool(todo, header, scratch, workers, timeout, finish) -> ProcessPoolExecutor:
+    """Worker processes started fresh (spawn: no inherited lock, threads or open files).
+
+    Once every report is done the pool is told to close without waiting: the caller writes the index
+    while the workers stop their kernels, then waits for them (`shutdown(wait=True)`)."""
     import multiprocessing
 
     pool = ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1, len(todo)),
@@ -619,7 +637,8 @@ def _run_pool(todo, header, scratch, workers, timeout, finish) -> None:
         if not finished:  # Ctrl-C, SIGTERM or an unwritable folder: stop the workers now, not after their reports
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.kill()  # their kernels notice their parent is gone and exit within a second
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=not finished, cancel_futures=True)
+    return pool
 
 
 def _run_dask(todo, header, scratch, scheduler, timeout, finish) -> None:
@@ -712,5 +731,5 @@ def write_index(tasks: list[Task], out: Path, data: dataset.Dataset, manifest: d
             "status": str(manifest.get(task.slug, {}).get("status", "")),
             "built": (out / f"{task.slug}.html").is_file()})
     reports.sort(key=lambda r: (-(r["year"] or 0), KINDS.index(r["kind"]), r["province"], r["name"], r["slug"]))
-    site.write_landing(out, data, reports)
+    site.write_landing(out, data, reports, out / BUILD_DIR)
 

@@ -10,6 +10,7 @@ grading schemes and the message catalogue.
 from __future__ import annotations
 
 import posixpath
+import sys
 from pathlib import Path
 
 from . import grading
@@ -25,6 +26,12 @@ METHODOLOGY_PAGES = {"id": "methodology.html", "en": "en/methodology.html"}
 HIDDEN_TAGS = {"parameters", "injected-parameters", "notebook-only"}
 
 _EXPORTER = None
+
+#: jsonschema (under nbformat, under nbconvert, nbclient and papermill) imports rfc3987-syntax when it is
+#: installed (jupyterlab brings it), and that module compiles a grammar for ~0.8 s at import time, for an
+#: "iri" format check no notebook schema uses (python-jsonschema/jsonschema#1392). Every build worker and
+#: every build paid it. Marked absent before nbformat loads, jsonschema leaves that one format unchecked.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def exporter():
