@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 
 from . import grading
-from .dataset import atomic_write_bytes
-from .messages import Formatter
-from .site import lang_root
+from .files import atomic_write_bytes
+from .messages import Formatter, lang_root
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PAGE_TEMPLATE = "kepatuhan_page"

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import __version__, compare, dataset, names, paths
 from .files import atomic_write_bytes
-from .messages import LANGS, Formatter
+from .messages import LANGS, Formatter, lang_root
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "site"
 DOWNLOADS = "downloads"
@@ -29,16 +29,6 @@ CSV_COLUMNS = ("section", "year", "code", "name", "type", "province", "score", "
                "source_url")
 #: Zip entries get this date, so the XLSX download is byte-identical from one build to the next.
 FIXED_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
-
-
-def lang_root(lang: str) -> str:
-    """The folder of a language's site below the reports folder ("" for Indonesian, "en/" for English)."""
-    return "" if lang == LANGS[0] else f"{lang}/"
-
-
-def twin(slug: str, lang: str, other: str) -> str:
-    """The slug of the same report in the `other` language."""
-    return lang_root(other) + slug[len(lang_root(lang)):]
 
 
 # -- what a report shows --------------------------------------------------------------------------
