@@ -258,3 +258,15 @@ def test_ctrl_c_stops_within_seconds_keeps_what_was_done_and_exits_130(tmp_path,
     assert {p.relative_to(tmp_path).as_posix()[:-5] for p in tmp_path.glob("entity/*/*.html")} == built
     assert all(v["status"] == "built" for v in manifest.values())
     assert _no_orphans_within(family, 10) == []
+
+
+def test_a_worker_starts_without_pandas_or_the_slow_iri_grammar_and_still_validates_notebooks():
+    """A build worker imports only what drives a kernel and exports HTML: pandas is the kernel's business, and
+    rfc3987-syntax (under jsonschema, under nbformat) compiles a grammar for ~0.8 s at import."""
+    code = ("import sys; from kepatuhan import worker; worker._worker_imports(); import nbformat; "
+            "from kepatuhan.notebooks import notebook_path; "
+            "nbformat.validate(nbformat.read(notebook_path('entity_report'), as_version=4)); "
+            "print(sys.modules.get('rfc3987_syntax', 'absent'), 'pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None", "False"]

@@ -9,7 +9,7 @@ import time
 import nbformat
 import pytest
 
-from kepatuhan import build, cli, dataset, files
+from kepatuhan import build, cli, dataset, files, worker
 from kepatuhan.errors import DataError
 from kepatuhan.notebooks import notebook_path
 
@@ -59,12 +59,12 @@ class _DiesAtStart:
 
 def test_a_kernel_that_dies_at_start_is_retried_on_a_fresh_one(tmp_path, monkeypatch, data, two_tasks):
     factory = _DiesAtStart()
-    monkeypatch.setattr(build, "_kernel_manager", factory)
+    monkeypatch.setattr(worker, "_kernel_manager", factory)
     header = {"data_version": data.version, "package_version": "test"}
     try:
-        result = build.render(build._task_dict(two_tasks[0]), header, str(tmp_path))
+        result = worker.render(build._task_dict(two_tasks[0]), header, str(tmp_path))
     finally:
-        build._run_in_loop(build._discard_kernel())
+        worker._run_in_loop(worker._discard_kernel())
     assert factory.made == 2
     assert result["ok"], result.get("error")
     assert b"Rejang Lebong" in result["html"] or b"Bengkulu" in result["html"]

@@ -142,9 +142,9 @@ def test_a_build_worker_warm_up_freezes_what_it_loaded():
     import subprocess
     import sys
 
-    from kepatuhan import build
+    from kepatuhan import worker
 
-    code = (build._WARM_UP + "; import gc; frozen = gc.get_freeze_count(); "
+    code = (worker._WARM_UP + "; import gc; frozen = gc.get_freeze_count(); "
             "r = kepatuhan.report.open_entity('17.02', 2024); r.headline(); r.ranking_figure(); print(frozen)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(done.stdout.split()[-1]) > 50_000

@@ -202,3 +202,49 @@ def test_tables_mark_only_an_opini_no_source_printed(shipped):
         assert ("opini disimpulkan dari nilai" in row) == (not printed), name
     trend = r.trend_table().data
     assert "opini disimpulkan" not in re.search(r"<td>2023</td>.*?</tr>", trend, re.S).group(0)  # a category year
+
+
+def _bundles(items) -> list[dict]:
+    from IPython.core.formatters import DisplayFormatter
+
+    formatter = DisplayFormatter()
+    return [formatter.format(item)[0] for item in items]
+
+
+@pytest.mark.parametrize("view, section, parts", [
+    ("entity", "trend", ("section:trend", "trend_table", "trend_note", "trend_figure")),
+    ("entity", "about", ("methodology", "sources")),
+    ("province", "located_units", ("section:located_units", ("units", "polres"), ("units", "kantor_pertanahan"))),
+    ("national", "transitions", ("section:transitions", ("transitions", 2022, 2023), ("transitions", 2023, 2024))),
+])
+def test_a_section_shows_its_heading_then_each_part_in_order(shipped, view, section, parts):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()  # display() publishes through a shell, as in a kernel
+    opened = {"entity": lambda: report.EntityReport(shipped, "17.02", 2024, "en"),
+              "province": lambda: report.ProvinceReport(shipped, "17", 2024, "en"),
+              "national": lambda: report.NationalReport(shipped, "en", 2024)}[view]()
+    with capture_output() as captured:
+        assert opened.show(section) is None
+    expected = []
+    for part in parts:
+        if isinstance(part, str) and part.startswith("section:"):
+            expected.append(opened.section(part.removeprefix("section:")))
+        else:
+            method, *arguments = part if isinstance(part, tuple) else (part,)
+            expected.append(getattr(opened, method)(*arguments))
+    assert [o.data for o in captured.outputs] == _bundles(expected)
+
+
+@pytest.mark.parametrize("name, variable, view", [("entity_report", "entity_report", report.EntityReport),
+                                                  ("province_report", "province_report", report.ProvinceReport),
+                                                  ("national_overview", "national_report", report.NationalReport)])
+def test_each_report_notebook_shows_every_section_once_in_order(name, variable, view):
+    import nbformat
+
+    from kepatuhan.notebooks import notebook_path
+
+    code = [c.source for c in nbformat.read(notebook_path(name), as_version=4).cells if c.cell_type == "code"]
+    assert code[2:] == [f'{variable}.show("{section}")' for section in view.SECTIONS]
+    assert len(view.SECTIONS) >= 6

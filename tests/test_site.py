@@ -187,3 +187,37 @@ def test_headline_counts_the_latest_year_against_the_published_total():
     assert sum(r["n"] for r in figures["rows"]) == len(rows)
     assert sum(sum(r["zones"].values()) for r in figures["rows"]) == int(rows["zone"].isin(
         ["hijau", "kuning", "merah"]).sum())
+
+
+def test_row_texts_for_hashes_match_one_csv_per_row_even_with_a_line_break_in_a_cell():
+    def one_by_one(frame):
+        return [frame.iloc[[i]].to_csv(index=False, header=False, lineterminator="\n") for i in range(len(frame))]
+
+    entities = dataset.load().entities
+    assert site._csv_lines(entities) == one_by_one(entities)
+    awkward = entities.head(3).copy()
+    awkward.loc[awkward.index[1], "entity_name"] = "two\nlines"  # quoted over two lines: the split is unsafe
+    lines = site._csv_lines(awkward)
+    assert lines == one_by_one(awkward) and len(lines) == 3 and "two\nlines" in lines[1]
+
+
+def test_an_unchanged_workbook_is_not_written_again_but_a_changed_or_missing_one_is(tmp_path):
+    data = dataset.load()
+    state = tmp_path / ".build"
+    site.write_downloads(tmp_path, data, state)
+    book = tmp_path / "downloads/kepatuhan.xlsx"
+    first = book.stat()
+    site.write_downloads(tmp_path, data, state)
+    assert (book.stat().st_ino, book.stat().st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+
+    fewer = dataset.load()
+    fewer.entities = fewer.entities.head(10)
+    site.write_downloads(tmp_path, fewer, state)
+    assert book.stat().st_ino != first.st_ino
+    with zipfile.ZipFile(book) as zipped:
+        sheet = zipped.read("xl/worksheets/sheet1.xml").decode()
+    assert sheet.count("<row ") == 11  # header + the 10 rows left
+
+    book.unlink()
+    site.write_downloads(tmp_path, fewer, state)
+    assert book.is_file()

@@ -16,6 +16,16 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "kepatuhan"
 
 
+def lang_root(lang: str) -> str:
+    """The folder of a language's site below the reports folder ("" for Indonesian, "en/" for English)."""
+    return "" if lang == LANGS[0] else f"{lang}/"
+
+
+def twin(slug: str, lang: str, other: str) -> str:
+    """The slug of the same report in the `other` language."""
+    return lang_root(other) + slug[len(lang_root(lang)):]
+
+
 def catalogue_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 

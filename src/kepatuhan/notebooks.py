@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import paths
-from .dataset import atomic_write_bytes
+from .files import atomic_write_bytes
 
 if TYPE_CHECKING:  # nbformat's import costs seconds (its schema validator): load it only to use it
     import nbformat

@@ -10,12 +10,12 @@ grading schemes and the message catalogue.
 from __future__ import annotations
 
 import posixpath
+import sys
 from pathlib import Path
 
 from . import grading
-from .dataset import atomic_write_bytes
-from .messages import Formatter
-from .site import lang_root
+from .files import atomic_write_bytes
+from .messages import Formatter, lang_root
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PAGE_TEMPLATE = "kepatuhan_page"
@@ -25,6 +25,12 @@ METHODOLOGY_PAGES = {"id": "methodology.html", "en": "en/methodology.html"}
 HIDDEN_TAGS = {"parameters", "injected-parameters", "notebook-only"}
 
 _EXPORTER = None
+
+#: jsonschema (under nbformat, under nbconvert, nbclient and papermill) imports rfc3987-syntax when it is
+#: installed (jupyterlab brings it), and that module compiles a grammar for ~0.8 s at import time, for an
+#: "iri" format check no notebook schema uses (python-jsonschema/jsonschema#1392). Every build worker and
+#: every build paid it. Marked absent before nbformat loads, jsonschema leaves that one format unchecked.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def exporter():

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import __version__, compare, dataset, names, paths
 from .files import atomic_write_bytes
-from .messages import LANGS, Formatter
+from .messages import LANGS, Formatter, lang_root
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "site"
 DOWNLOADS = "downloads"
@@ -29,16 +29,6 @@ CSV_COLUMNS = ("section", "year", "code", "name", "type", "province", "score", "
                "source_url")
 #: Zip entries get this date, so the XLSX download is byte-identical from one build to the next.
 FIXED_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
-
-
-def lang_root(lang: str) -> str:
-    """The folder of a language's site below the reports folder ("" for Indonesian, "en/" for English)."""
-    return "" if lang == LANGS[0] else f"{lang}/"
-
-
-def twin(slug: str, lang: str, other: str) -> str:
-    """The slug of the same report in the `other` language."""
-    return lang_root(other) + slug[len(lang_root(lang)):]
 
 
 # -- what a report shows --------------------------------------------------------------------------
@@ -84,6 +74,27 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.2f").encode("utf-8")
 
 
+def _csv_lines(frame: pd.DataFrame) -> list[str]:
+    """Each row as its own CSV line (newline included), from one `to_csv` of the whole frame (one per row
+    cost ~0.4 s a build); a cell holding a line break (quoted over two lines) makes the split unsafe,
+    and then each row is written alone."""
+    def text(part: pd.DataFrame) -> str:
+        return part.to_csv(index=False, header=False, lineterminator="\n")  # every digit: a hash sees any change
+
+    lines = text(frame).splitlines(keepends=True)
+    if len(lines) == len(frame) and all(line.endswith("\n") for line in lines):
+        return lines
+    return [text(frame.iloc[[i]]) for i in range(len(frame))]
+
+
+def _texts_by_key(frame: pd.DataFrame, key: list[str]) -> dict[tuple, str]:
+    """{key: the CSV lines of its rows, in frame order}."""
+    texts: dict[tuple, str] = {}
+    for group, line in zip(zip(*(frame[k] for k in key), strict=True), _csv_lines(frame), strict=True):
+        texts[group] = texts.get(group, "") + line
+    return texts
+
+
 class InputDigests:
     """Hash of the data one report reads: the rows it shows (its own, the peer sets it ranks against, its
     units), the sources and conflicts behind each of them, and the aggregates of its year (of every year
@@ -98,16 +109,13 @@ class InputDigests:
         self._groups()
 
     def _row_digests(self, rows: pd.DataFrame, sources: pd.DataFrame, column: str) -> dict[tuple, str]:
-        def text(frame: pd.DataFrame) -> str:
-            return frame.to_csv(index=False, header=False, lineterminator="\n", float_format="%.2f")
-
-        source_text = {key: text(group) for key, group in sources.groupby([column, "year"], sort=False)}
+        source_text = _texts_by_key(sources, [column, "year"])
         c = self.data.conflicts
-        conflict_text = {key: text(group) for key, group in c.groupby(["code", "year"], sort=False)} if len(c) else {}
+        conflict_text = _texts_by_key(c, ["code", "year"]) if len(c) else {}
         digests = {}
-        for key, (_, row) in zip(zip(rows[column], rows["year"], strict=True), rows.iterrows(), strict=True):
+        for key, line in zip(zip(rows[column], rows["year"], strict=True), _csv_lines(rows), strict=True):
             key = (str(key[0]), int(key[1]))
-            body = text(row.to_frame().T) + source_text.get(key, "") + conflict_text.get(key, "")
+            body = line + source_text.get(key, "") + conflict_text.get(key, "")
             digests[key] = hashlib.sha256(body.encode()).hexdigest()
         return digests
 
@@ -217,18 +225,28 @@ def dataset_xlsx(data: dataset.Dataset) -> bytes:
     return _stable_zip(buffer.getvalue())
 
 
-def write_downloads(out: Path, data: dataset.Dataset) -> dict[str, str]:
-    """The whole validated dataset as CSV (one file per table) and XLSX, with a README of columns and licences."""
-    folder = out / DOWNLOADS
-    files = {}
+def write_downloads(out: Path, data: dataset.Dataset, state: Path | None = None) -> dict[str, str]:
+    """The whole validated dataset as CSV (one file per table) and XLSX, with a README of columns and licences.
+
+    The XLSX costs ~0.3 s to write: with a `state` folder, its key (the tables, the README, the
+    package) is kept there and an unchanged workbook that is still on disk is not written again."""
+    files, contents = {}, {}
     for name in DATASET_TABLES:
-        atomic_write_bytes(folder / f"kepatuhan-{name}.csv", csv_bytes(getattr(data, name)))
+        contents[name] = csv_bytes(getattr(data, name))
         files[name] = f"{DOWNLOADS}/kepatuhan-{name}.csv"
-    atomic_write_bytes(folder / "kepatuhan.xlsx", dataset_xlsx(data))
-    files["xlsx"] = f"{DOWNLOADS}/kepatuhan.xlsx"
-    atomic_write_bytes(folder / "README.txt", downloads_readme(data).encode("utf-8"))
+    contents["readme"] = downloads_readme(data).encode("utf-8")
     files["readme"] = f"{DOWNLOADS}/README.txt"
-    return files
+    for name, content in contents.items():
+        atomic_write_bytes(out / files[name], content)
+    files["xlsx"] = f"{DOWNLOADS}/kepatuhan.xlsx"
+    key = hashlib.sha256(b"".join(hashlib.sha256(c).digest() for c in contents.values())
+                         + code_digest().encode()).hexdigest()
+    stamp = state / "downloads.sha256" if state is not None else None
+    if stamp is None or not (out / files["xlsx"]).is_file() or not stamp.is_file() or stamp.read_text() != key:
+        atomic_write_bytes(out / files["xlsx"], dataset_xlsx(data))
+        if stamp is not None:
+            atomic_write_bytes(stamp, key.encode())
+    return {name: files[name] for name in (*DATASET_TABLES, "xlsx", "readme")}
 
 
 def downloads_readme(data: dataset.Dataset) -> str:
@@ -294,9 +312,9 @@ def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: d
     return page.encode("utf-8")
 
 
-def write_landing(out: Path, data: dataset.Dataset, reports: list[dict]) -> list[Path]:
+def write_landing(out: Path, data: dataset.Dataset, reports: list[dict], state: Path | None = None) -> list[Path]:
     """reports/index.html and reports/en/index.html, each listing that language's reports on disk."""
-    downloads = write_downloads(out, data)
+    downloads = write_downloads(out, data, state)
     written = []
     for lang in LANGS:
         root = lang_root(lang)
