@@ -411,7 +411,7 @@ def _run_pool(todo, header, scratch, workers, timeout, finish) -> ProcessPoolExe
         futures = {pool.submit(render, _task_dict(task, header["data_date"]), header, scratch, timeout):
                    (task, digest) for task, digest in todo}
         for future in as_completed(futures):
-            task, digest = futures[future]
+            task, digest = futures.pop(future)  # its result (the page's bytes) is freed once written
             finish(task, digest, _result_of(future))
         finished = True
     finally:
@@ -436,10 +436,10 @@ def _run_dask(todo, header, scratch, scheduler, timeout, finish) -> None:
                                  pure=False): (task, digest) for task, digest in todo}
         try:
             for future in dask_completed(list(futures)):
-                task, digest = futures[future]
+                task, digest = futures.pop(future)  # released here and on the cluster once written
                 finish(task, digest, _result_of(future))
         finally:
-            client.cancel(list(futures))
+            client.cancel(list(futures))  # those not done
 
 
 def _result_of(future) -> dict:
