@@ -232,14 +232,20 @@ def test_kill_9_of_the_driver_alone_leaves_no_orphan_and_no_lock(tmp_path):
     assert "another kepatuhan build" not in done.stderr
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("to_group, signum", [(True, signal.SIGINT), (False, signal.SIGTERM)],
                          ids=["ctrl-c to the group", "sigterm to the driver"])
 def test_ctrl_c_stops_within_seconds_keeps_what_was_done_and_exits_130(tmp_path, to_group, signum):
     import psutil
 
     command = [*COMMAND, "--out", str(tmp_path)]
+    # Ctrl-C as a terminal gives it: a test run started in the background by a shell without job control
+    # ignores SIGINT, and a child keeps an ignored SIGINT ignored (Python too), so the build would not stop.
     running = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                               text=True, preexec_fn=_default_sigint)
     entries = _wait_for_built(tmp_path / ".build" / "manifest.json")
     assert entries, "no report was recorded as built within 120 s"
     family = psutil.Process(running.pid).children(recursive=True)
