@@ -122,14 +122,20 @@ def warm_times(tasks: list[dict]) -> list[float]:
     return times[1:]
 
 
+def _in_fresh_interpreter(code: str, payload) -> str:
+    """The last line `code` prints, run in a fresh interpreter (notebooks folder, `payload` as JSON on stdin)."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", code], input=json.dumps(payload), check=True, capture_output=True,
+                          text=True, cwd=str(paths.NOTEBOOKS_DIR))
+    return done.stdout.strip().splitlines()[-1]
+
+
 def warm_floor(tasks: list[build.Task]) -> float:
     """Median seconds per report of (notebook code in one warm interpreter + HTML export), in a fresh process."""
     import json
 
-    payload = json.dumps([build._task_dict(t) for t in tasks])
-    done = subprocess.run([sys.executable, "-c", WARM_FLOOR_CODE], input=payload, check=True, capture_output=True,
-                          text=True, cwd=str(paths.NOTEBOOKS_DIR))
-    return statistics.median(json.loads(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(json.loads(_in_fresh_interpreter(WARM_FLOOR_CODE, [build._task_dict(t) for t in tasks])))
 
 
 BUILD_CODE = """
@@ -148,12 +154,7 @@ print(time.perf_counter() - started)
 def build_seconds(tasks: list[build.Task], out: Path, workers: int) -> float:
     """`build.run` on these tasks, timed in a fresh interpreter whose workers import only what a CLI build's do
     (a worker started from this module would import the benchmark, pandas and all, as its main module)."""
-    import json
-
-    payload = json.dumps([[t.slug for t in tasks], str(out), workers])
-    done = subprocess.run([sys.executable, "-c", BUILD_CODE], input=payload, check=True, capture_output=True,
-                          text=True, cwd=str(paths.NOTEBOOKS_DIR))
-    return float(done.stdout.strip().splitlines()[-1])
+    return float(_in_fresh_interpreter(BUILD_CODE, [[t.slug for t in tasks], str(out), workers]))
 
 
 def synthetic_panel(folder: Path, n_entities: int, seed: int = 7) -> Path:

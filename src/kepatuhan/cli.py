@@ -160,26 +160,25 @@ def cmd_import(args) -> int:
     from .dataset import name_index, read_regions
     from .guards import MIB, Limits, output_problems, screen_imported
     from .importer import import_rows, write_rows
-    from .io import display_path
 
     out = args.out
     unsafe = output_problems(out, [args.file], {paths.raw_dir(args.data), paths.raw_dir()})
     if unsafe:
         raise DataError(unsafe)
     if out.exists() and not args.force:
-        raise DataError([Problem(display_path(out), None, "", "already exists; use --force to overwrite")])
+        raise DataError([Problem(paths.display_path(out), None, "", "already exists; use --force to overwrite")])
     if min(args.max_mb, args.max_rows, args.max_cell) <= 0:
         raise DataError([Problem("--max-mb/--max-rows/--max-cell", None, "", "caps must be positive")])
     limits = Limits(int(args.max_mb * MIB), args.max_rows, args.max_cell)
     regions, aliases = read_regions(args.data)
     result = import_rows(args.file, name_index(regions, aliases), year=args.year,
                          province=args.province, source_url=args.source_url, limits=limits)
-    result.rows, refused = screen_imported(result.rows, display_path(args.file))
+    result.rows, refused = screen_imported(result.rows, paths.display_path(args.file))
     result.problems += refused
     if result.problems and not args.skip_invalid:
         raise DataError(result.problems)
     if not result.rows:
-        raise DataError([*result.problems, Problem(display_path(args.file), None, "", "no valid rows to write")])
+        raise DataError([*result.problems, Problem(paths.display_path(args.file), None, "", "no valid rows to write")])
     write_rows(result.rows, out)
     for line in result.matched_fuzzy:
         print(f"  fuzzy match, please review: {line}", file=sys.stderr)
@@ -189,7 +188,7 @@ def cmd_import(args) -> int:
         print(f"Skipped {len({p.row for p in result.problems})} invalid row(s):", file=sys.stderr)
         for problem in sorted(result.problems):
             print(f"  {problem}", file=sys.stderr)
-    print(f"Wrote {len(result.rows)} row(s) to {display_path(out)}; review it before moving it into data/raw/.")
+    print(f"Wrote {len(result.rows)} row(s) to {paths.display_path(out)}; review it before moving it into data/raw/.")
     return 0
 
 
@@ -231,12 +230,11 @@ def cmd_build(args) -> int:
     started = time.perf_counter()
     from . import build
     from .dataset import load, process
-    from .io import display_path
 
     _check_build_options(args)
     rebuilt, folder = process(args.data)  # validates raw/ whenever its checksum changed
     if rebuilt:
-        print(f"{display_path(folder)}: raw data validated, processed tables rebuilt")
+        print(f"{paths.display_path(folder)}: raw data validated, processed tables rebuilt")
     data = load(args.data)
     data_dir = str(paths.data_root(args.data)) if args.data else ""
     langs = ("id", "en") if args.lang == "all" else (args.lang,)
@@ -251,11 +249,11 @@ def cmd_build(args) -> int:
         counts = {s: sum(o.status == s for o in stop.outcomes) for s in ("built", "skipped", "failed")}
         print(f"kepatuhan: interrupted: {counts['built']} built, {counts['skipped']} skipped (unchanged), "
               f"{counts['failed']} failed, {stop.not_built} not built; finished reports and the manifest are "
-              f"kept, the next build does the rest → {display_path(out / 'index.html')}", file=sys.stderr)
+              f"kept, the next build does the rest → {paths.display_path(out / 'index.html')}", file=sys.stderr)
         return 130
     counts = {s: sum(o.status == s for o in outcomes) for s in ("built", "skipped", "failed")}
     print(f"{counts['built']} built, {counts['skipped']} skipped (unchanged), {counts['failed']} failed "
-          f"in {time.perf_counter() - started:.1f} s → {display_path(out / 'index.html')}")
+          f"in {time.perf_counter() - started:.1f} s → {paths.display_path(out / 'index.html')}")
     for outcome in outcomes:
         if outcome.status == "failed":
             where = f"cell {outcome.cell}" if outcome.cell is not None else "before any cell"
@@ -295,24 +293,22 @@ def _why_nothing(args, data) -> str:
 
 def cmd_process(args) -> int:
     from .dataset import process
-    from .io import display_path
 
     rebuilt, folder = process(args.data, force=args.force)
     state = "rebuilt" if rebuilt else "up to date"
-    print(f"{display_path(folder)}: {state}")
+    print(f"{paths.display_path(folder)}: {state}")
     return 0
 
 
 def cmd_geometry(args) -> int:
     from .geometry import convert
-    from .io import display_path
 
     try:
         written = convert(args.source, args.data)
     except ModuleNotFoundError as exc:
         raise DataError([Problem("geometry", None, "", f"needs {exc.name}: pip install -e '.[geo]'")]) from None
     for level, path in written.items():
-        print(f"{display_path(path)}: {level}, {path.stat().st_size / 1e6:.2f} MB")
+        print(f"{paths.display_path(path)}: {level}, {path.stat().st_size / 1e6:.2f} MB")
     return 0
 
 

@@ -90,10 +90,13 @@ class Schemes:
 
     @property
     def inferred_years(self) -> tuple[int, ...]:
-        return tuple(sorted(y for s in self.schemes for b in s.band_sets if b.inferred for y in b.years))
+        return self._years(lambda band_set: band_set.inferred)
 
     def years_with(self, label: str) -> tuple[int, ...]:
-        return tuple(sorted(y for s in self.schemes for b in s.band_sets if b.has(label) for y in b.years))
+        return self._years(lambda band_set: band_set.has(label))
+
+    def _years(self, chosen) -> tuple[int, ...]:
+        return tuple(sorted(y for s in self.schemes for b in s.band_sets if chosen(b) for y in b.years))
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def schemes_path(data_dir: Path | str | None = None) -> Path:
 def read_schemes(path: Path | str | None = None) -> Schemes:
     """The schemes of a reference table; DataError with one line per fault of the table."""
     path = Path(path) if path is not None else schemes_path()
-    label = _label(path)
+    label = paths.display_path(path)
     if not path.is_file():
         raise DataError([Problem(label, None, "", "reference file missing")])
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
@@ -189,13 +192,6 @@ def __getattr__(name: str):
         return {b.category: b.opinion for s in default_schemes().schemes for bs in s.band_sets for b in bs.bands
                 if b.category and b.opinion}
     raise AttributeError(name)
-
-
-def _label(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _parse_schemes(rows: list[list[str]], label: str) -> tuple[Schemes, list[Problem]]:

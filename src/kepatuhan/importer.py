@@ -16,7 +16,7 @@ from . import grading
 from .dataset import atomic_write_bytes
 from .errors import DataError, Problem
 from .guards import Limits, check_input, read_csv_cells, read_xlsx_cells
-from .io import COLUMNS, LABEL_COLUMNS, check_file, display_path, read_text
+from .io import COLUMNS, LABEL_COLUMNS, check_file, read_text
 from .names import NameIndex, NameNotFound
 from .parsing import (
     URL_PATTERN,
@@ -27,6 +27,7 @@ from .parsing import (
     parse_service_quality,
     parse_zone,
 )
+from .paths import display_path
 
 HEADER_WORDS = {
     "name": ("nama instansi", "instansi", "nama entitas", "entitas", "nama pemda", "pemda",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError, Problem
+from .paths import display_path
 
 #: The columns of each raw table, in the order the files keep them.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -40,13 +41,6 @@ class RawTable:
     path: Path
     label: str  # how the file is named in messages
     frame: pd.DataFrame  # every cell a stripped string; index = line number in the file
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def read_raw_table(path: Path | str) -> RawTable:

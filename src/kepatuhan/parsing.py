@@ -52,13 +52,18 @@ def parse_canonical_score(text: str) -> float:
     return float(cleaned)
 
 
-def parse_zone(text: object) -> str | None:
+def _from_words(text: object, words: dict[str, str], expected: str) -> str | None:
+    """The label a printed word stands for: None for a blank cell, ValueError quoting the text otherwise."""
     cleaned = _clean_label(text)
     if not cleaned:
         return None
-    if cleaned in ZONE_WORDS:
-        return ZONE_WORDS[cleaned]
-    raise ValueError(f"{str(text).strip()!r} is not a zone (hijau, kuning, merah)")
+    if cleaned in words:
+        return words[cleaned]
+    raise ValueError(f"{str(text).strip()!r} is not {expected}")
+
+
+def parse_zone(text: object) -> str | None:
+    return _from_words(text, ZONE_WORDS, "a zone (hijau, kuning, merah)")
 
 
 def parse_category(text: object) -> str | None:
@@ -81,6 +86,7 @@ def _clean_label(text: object) -> str:
 
 OPINION_LEVELS = ("Kualitas Tertinggi", "Kualitas Tinggi", "Kualitas Sedang", "Kualitas Rendah", "Kualitas Terendah")
 SERVICE_QUALITY = ("Sangat Baik", "Baik", "Cukup", "Kurang")
+_SERVICE_QUALITY_WORDS = {quality.casefold(): quality for quality in SERVICE_QUALITY}
 FLAG_WORDS = {
     "tanpa_maladministrasi": "tanpa_maladministrasi", "tanpa maladministrasi": "tanpa_maladministrasi",
     "without_qualifier": "without_qualifier", "not_stated": "not_stated", "uncertain": "uncertain",
@@ -119,20 +125,9 @@ def parse_opini(text: object) -> Opini | None:
 
 
 def parse_service_quality(text: object) -> str | None:
-    cleaned = _clean_label(text)
-    if not cleaned:
-        return None
-    for quality in SERVICE_QUALITY:
-        if cleaned == quality.casefold():
-            return quality
-    raise ValueError(f"{str(text).strip()!r} is not a kualitas pelayanan ({', '.join(SERVICE_QUALITY)})")
+    return _from_words(text, _SERVICE_QUALITY_WORDS, f"a kualitas pelayanan ({', '.join(SERVICE_QUALITY)})")
 
 
 def parse_flag(text: object) -> str | None:
-    cleaned = _clean_label(text)
-    if not cleaned:
-        return None
-    if cleaned in FLAG_WORDS:
-        return FLAG_WORDS[cleaned]
-    raise ValueError(f"{str(text).strip()!r} is not a maladministrasi flag "
-                     "(tanpa_maladministrasi, without_qualifier, not_stated, uncertain)")
+    return _from_words(text, FLAG_WORDS, "a maladministrasi flag "
+                                         "(tanpa_maladministrasi, without_qualifier, not_stated, uncertain)")

@@ -36,3 +36,11 @@ RAW_FILES = {
 }
 REGIONS_FILE = "regions.csv"
 ALIASES_FILE = "aliases.csv"
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
