@@ -258,20 +258,45 @@ def output_path(out: Path, slug: str) -> Path:
 
 
 @contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM stops a build the way Ctrl-C does (main thread only: signals cannot be set elsewhere)."""
+def _interrupts() -> Iterator[_Interrupts]:
+    """Ctrl-C and SIGTERM stop a build, held back while a finished report is recorded (main thread only:
+    signals cannot be set elsewhere; there Ctrl-C stays Python's own)."""
+    interrupts = _Interrupts()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield interrupts
         return
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {signum: signal.signal(signum, interrupts.stop) for signum in (signal.SIGINT, signal.SIGTERM)
+                if not (signum == signal.SIGINT and signal.getsignal(signum) is signal.SIG_IGN)}  # nohup stays
     try:
-        yield
+        yield interrupts
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class _Interrupts:
+    """A stop that arrives while a report's page, CSV and record are being written waits until they are
+    all written: otherwise a page could be on disk that the manifest does not know (seen in a test)."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending = False
+
+    def stop(self, signum, frame) -> None:
+        if self.holding:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending:
+            raise KeyboardInterrupt
 
 
 def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None = None, force: bool = False,
@@ -283,11 +308,11 @@ def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None
     except OSError as exc:
         raise _cannot_write(out, exc) from None
     targets = {task.slug: output_path(out, task.slug) for task in tasks}
-    with _sigterm_interrupts(), build_lock(out):
+    with _interrupts() as interrupts, build_lock(out):
         state_dir = out / BUILD_DIR
         for folder in {out, state_dir, state_dir / "logs", *(path.parent for path in targets.values())}:
             remove_stale_temp_files(folder)  # of a build that was killed mid-write; nothing else
-        return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout)
+        return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts)
 
 
 def _read_manifest(path: Path) -> dict:
@@ -311,7 +336,7 @@ def _read_manifest(path: Path) -> dict:
     return {}
 
 
-def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) -> list[Outcome]:
+def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts) -> list[Outcome]:
     state_dir = out / BUILD_DIR
     manifest_path = state_dir / "manifest.json"
     manifest = _read_manifest(manifest_path)
@@ -345,6 +370,10 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout) 
         saved["at"] = time.monotonic()
 
     def finish(task: Task, digest: str, result: dict) -> None:
+        with interrupts.held():
+            record(task, digest, result)
+
+    def record(task: Task, digest: str, result: dict) -> None:
         if result["ok"]:
             write(output_path(out, task.slug), result["html"])
             write(output_path(out, task.slug).with_suffix(".csv"), site.csv_bytes(site.shown_rows(data, *task.subject)))
