@@ -445,8 +445,17 @@ def _run_pool(todo, header, scratch, workers, timeout, finish) -> ProcessPoolExe
         finished = True
     finally:
         if not finished:  # Ctrl-C, SIGTERM or an unwritable folder: stop the workers now, not after their reports
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            for process in processes:
                 process.kill()  # their kernels notice their parent is gone and exit within a second
+            for process in processes:
+                process.join(timeout=5)
+            # A worker killed while sending a page leaves half a message in the result pipe, and the pool's
+            # reading thread would wait for the rest forever (seen: a stopped build that never exited). With
+            # this process's own copy of the pipe's write end closed, it reads end-of-file instead.
+            writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+            if writer is not None:
+                writer.close()
         pool.shutdown(wait=not finished, cancel_futures=True)
     return pool
 
