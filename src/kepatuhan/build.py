@@ -30,8 +30,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, dataset, paths, site
-from .errors import DataError, Problem
+from . import __version__, dataset, errors, paths, site
+from .errors import BuildLocked, DataError, Problem
 from .files import atomic_write_bytes, remove_stale_temp_files
 from .messages import LANGS, Formatter, lang_root, twin
 from .notebooks import notebook_path
@@ -51,7 +51,7 @@ SCHEDULER_TIMEOUT = 10
 CODE_PATTERN = re.compile(r"\d{2}(?:\.\d{2}){0,3}|[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-class Interrupted(Exception):
+class Interrupted(errors.Interrupted):
     """Ctrl-C or SIGTERM stopped the build; the finished reports and the manifest are kept."""
 
     def __init__(self, outcomes: list[Outcome], not_built: int):
@@ -206,7 +206,7 @@ def build_lock(out: Path) -> Iterator[None]:
     except OSError as exc:
         raise _cannot_write(lock_path, exc) from None
     if key in _LOCKED:
-        raise DataError([Problem(str(out), None, "", f"another kepatuhan build (pid {os.getpid()}) is writing "
+        raise BuildLocked([Problem(str(out), None, "", f"another kepatuhan build (pid {os.getpid()}) is writing "
                                                      "here; wait for it to finish")])
     try:
         handle = open(lock_path, "a+")  # noqa: SIM115
@@ -218,7 +218,7 @@ def build_lock(out: Path) -> Iterator[None]:
         except OSError:
             handle.seek(0)
             holder = handle.read().strip() or "?"
-            raise DataError([Problem(str(out), None, "", f"another kepatuhan build (pid {holder}) is writing here; "
+            raise BuildLocked([Problem(str(out), None, "", f"another kepatuhan build (pid {holder}) is writing here; "
                                                          "wait for it to finish")]) from None
         handle.seek(0)
         handle.truncate()

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
-from .errors import DataError, Problem
-from .names import NameNotFound
+from .errors import DataError, KepatuhanError, Problem
 
 EXIT_PROBLEMS = 2
 
@@ -22,14 +21,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.handler(args) or 0
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
-        return EXIT_PROBLEMS
-    except NameNotFound as exc:
-        print(f"kepatuhan: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+    except KepatuhanError as exc:  # every error a user can cause, caught here once
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return exc.exit_status
     except KeyboardInterrupt:
         print("kepatuhan: interrupted", file=sys.stderr)
         return 130

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import paths
-from .errors import DataError, Problem
+from .errors import DataError, GradingError, Problem
 from .parsing import URL_PATTERN
 
 ZONES = ("hijau", "kuning", "merah")
@@ -307,7 +307,7 @@ def _spans(years: tuple[int, ...]) -> str:
 # -- grading ---------------------------------------------------------------------------------------
 
 def scheme_for(year: int, schemes: Schemes | None = None) -> Scheme:
-    """The scheme of an assessment year; a ValueError for a year without an assessment or bands."""
+    """The scheme of an assessment year; a GradingError (a ValueError) for a year without an assessment or bands."""
     year, schemes = _check_year(year, schemes)
     return next(s for s in schemes.schemes if year in s.years)
 
@@ -434,15 +434,15 @@ def _check_year(year: int, schemes: Schemes | None) -> tuple[int, Schemes]:
     try:
         whole = int(year)
     except (TypeError, ValueError):
-        raise ValueError(f"year must be a whole number, got {year!r}") from None
+        raise GradingError(f"year must be a whole number, got {year!r}") from None
     if isinstance(year, (bool, str)) or whole != year:
-        raise ValueError(f"year must be a whole number, got {year!r}")
+        raise GradingError(f"year must be a whole number, got {year!r}")
     schemes = schemes if schemes is not None else default_schemes()
     if whole in schemes.years:
         return whole, schemes
     if whole in NO_ASSESSMENT:
-        raise ValueError(NO_ASSESSMENT[whole])
-    raise ValueError(f"{whole} is not an assessment year with a grading scheme "
+        raise GradingError(NO_ASSESSMENT[whole])
+    raise GradingError(f"{whole} is not an assessment year with a grading scheme "
                      f"({SCHEMES_FILE} covers {_spans(schemes.years)})")
 
 
@@ -450,7 +450,7 @@ def _cents(score: float) -> int:
     try:
         value = float(score)
     except (TypeError, ValueError):
-        raise ValueError(f"score must be a number, got {score!r}") from None
+        raise GradingError(f"score must be a number, got {score!r}") from None
     if value != value or not 0.0 <= value <= 100.0:
-        raise ValueError(f"score must be between 0 and 100, got {score!r}")
+        raise GradingError(f"score must be between 0 and 100, got {score!r}")
     return round(value * 100)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from .errors import NameNotFound  # noqa: F401  (re-exported: callers catch names.NameNotFound)
+
 #: A fuzzy match at or above this score (0–100), clearly ahead of the next one, is accepted.
 ACCEPT_SCORE = 90.0
 #: How far ahead of the runner-up an accepted fuzzy match must be.
@@ -72,12 +74,6 @@ class Match:
     score: float  # 100 for exact matches
 
 
-class NameNotFound(ValueError):
-    """No confident match; carries the suggestions so callers can show them."""
-
-    def __init__(self, message: str, suggestions: Iterable[Entity] = ()):
-        super().__init__(message)
-        self.suggestions = list(suggestions)
 
 
 def split_name(text: str) -> tuple[str | None, str]:

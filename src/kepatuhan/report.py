@@ -16,14 +16,10 @@ import pandas as pd
 from IPython.display import HTML, Image, display
 
 from . import compare, dataset, findings, grading, maps, national, plots, reconcile, trend
+from .errors import NameNotFound, ReportError
 from .messages import LANGS, Formatter
-from .names import NameNotFound
 
 PROVINCE_SETS = ("kabupaten", "kota")
-
-
-class ReportError(ValueError):
-    """A parameter a report cannot use; the message is one sentence for the reader."""
 
 
 def check_parameters(year: int, lang: str, data_dir: str = "") -> None:
