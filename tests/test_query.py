@@ -53,7 +53,7 @@ def test_scores_hold_every_raw_entity_of_a_year_with_its_published_score(raw):
 def test_scores_are_typed_with_codes_as_strings():
     table = query.scores(2023)
     assert str(table["entity_code"].dtype) == "string" and str(table["province_code"].dtype) == "string"
-    assert str(table["score"].dtype) == "Float64" and table["label_only"].dtype == bool
+    assert table["score"].dtype == float and table["label_only"].dtype == bool
     assert str(table["year"].dtype) == "Int64"
     assert not query.scores(2023, include_labels=False)["score"].isna().any()
 

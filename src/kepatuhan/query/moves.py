@@ -32,7 +32,7 @@ def _framed(both: pd.DataFrame, who: pd.DataFrame, from_year: int, to_year: int,
         table[column] = table[column].astype("Int64")
     for column in ("from_score", "to_score", "change"):
         if column in table:
-            table[column] = table[column].astype("Float64")
+            table[column] = table[column].astype(float)
     table["comparable"] = table["comparable"].astype(bool)
     table["reason"] = table["reason"].astype("string")
     return table

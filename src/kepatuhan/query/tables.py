@@ -64,7 +64,7 @@ def scores(year: int | Iterable[int] | None = None, province: str | None = None,
     out = out.sort_values(["year", "entity_code"], kind="stable")
     table = select.named(out, SCORE_COLUMNS)
     table["year"] = table["year"].astype("Int64")
-    table["score"] = table["score"].astype("Float64")
+    table["score"] = table["score"].astype(float)
     table["n_sources"] = table["n_sources"].astype("Int64")
     table["label_only"] = table["label_only"].astype(bool)
     return table
@@ -112,7 +112,7 @@ def ranks(year: int, province: str | None = None, entity_type: Types = "kab/kota
     out["label_only"] = out["score"].isna()
     table = select.named(out, ["rank", *SCORE_COLUMNS[1:9], "label_only"])
     table["rank"] = table["rank"].astype("Int64")
-    table["score"] = table["score"].astype("Float64")
+    table["score"] = table["score"].astype(float)
     n_with_data = int(group["score"].notna().sum())
     published = select.published_assessed(data, year, code, types)
     table["n_with_data"] = pd.Series([n_with_data] * len(table), dtype="Int64")
@@ -188,7 +188,7 @@ def shares(year: int, by: str = "province", zone: str = "hijau", entity_type: Ty
                           "zone": pd.Series([zone] * len(out), dtype="string")})
     for column in ("numerator", "n_with_data", "n_label_only", "n_published"):
         table[column] = out[column].astype("Int64")
-    table["share"] = (table["numerator"] / table["n_with_data"]).astype("Float64")
+    table["share"] = (table["numerator"] / table["n_with_data"]).astype(float)
     table["small_n"] = table["n_with_data"] < MIN_SHARE_N
     return table[[*front, "year", "zone", "numerator", "n_with_data", "n_label_only", "share", "n_published",
                   "small_n"]]
