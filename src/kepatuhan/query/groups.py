@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import compare, findings, messages
+from ..errors import UsageError
 from . import select
 
 #: The tests, by what they group on: kota against kabupaten, or kab/kota across provinces.
@@ -50,7 +51,7 @@ def group_tests(year: int, by: str = "province", lang: str = "en", alpha: float 
     True
     """
     if by not in TESTS:
-        raise select.UsageError(f"group tests are by 'province' or by 'entity_type', not {by!r}")
+        raise UsageError(f"group tests are by 'province' or by 'entity_type', not {by!r}")
     data = select.load(data_dir)
     year = select.check_year(year)
     result = TESTS[by](data.entities, year)

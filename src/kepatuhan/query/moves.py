@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .. import national
+from ..errors import UsageError
 from . import select
 from .select import Types
 
@@ -17,7 +18,7 @@ def _pair_rows(from_year: int, to_year: int, province, entity_type, entity, data
     data = select.load(data_dir)
     from_year, to_year = select.check_year(from_year), select.check_year(to_year)
     if from_year >= to_year:
-        raise select.UsageError(f"from_year must come before to_year, got {from_year} → {to_year}")
+        raise UsageError(f"from_year must come before to_year, got {from_year} → {to_year}")
     rows = select.rows(data, (from_year, to_year), province, entity_type, entity)
     who = rows.sort_values("year").drop_duplicates("entity_code", keep="last").set_index("entity_code")
     return rows, who, from_year, to_year

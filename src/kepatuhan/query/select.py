@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from numbers import Integral
 
 import pandas as pd
 
@@ -70,7 +71,7 @@ def rows(data: dataset.Dataset, year: int | Iterable[int] | None = None, provinc
     """The entity rows matching every given filter (years, a province, entity types, entities)."""
     out = data.entities
     if year is not None:
-        years = [check_year(y) for y in ([year] if isinstance(year, int) else year)]
+        years = [check_year(y) for y in ([year] if isinstance(year, Integral) else year)]
         out = out[out["year"].isin(years)]
     code = province_code(data, province)
     if code is not None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .. import compare, findings, grading, national
+from ..errors import UsageError
 from . import select
 from .select import Types
 
@@ -162,9 +163,9 @@ def shares(year: int, by: str = "province", zone: str = "hijau", entity_type: Ty
     data = select.load(data_dir)
     year = select.check_year(year)
     if zone not in grading.ZONES:
-        raise select.UsageError(f"zone must be one of {', '.join(grading.ZONES)}, not {zone!r}")
+        raise UsageError(f"zone must be one of {', '.join(grading.ZONES)}, not {zone!r}")
     if by not in ("province", "entity_type"):
-        raise select.UsageError(f"shares are by 'province' or by 'entity_type', not {by!r}")
+        raise UsageError(f"shares are by 'province' or by 'entity_type', not {by!r}")
     types = select.entity_types(data, entity_type if entity_type is not None or by != "province" else "pemda")
     in_year = select.rows(data, year, entity_type=types)
     in_year = in_year[in_year["zone"].isin(grading.ZONES)]
