@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from kepatuhan import build, dataset, names, paths, site
+from kepatuhan import build, dataset, findings, names, paths, site
 
 #: SYNTHETIC changes made to a temporary copy of data/ only, never to the shipped data.
 SYNTHETIC_URL = "https://example.org/synthetic-test-row"
@@ -71,6 +71,8 @@ def test_a_new_entity_year_rebuilds_only_the_reports_that_rank_or_count_it(data_
             expected.add(task.slug)  # ranks it (same type nationally, kab/kota of Bengkulu) or maps it (Bengkulu)
         elif tail == "province/17/2021" or (tail == "province/17/2022" and max(bengkulu_2022) <= 2021):
             expected.add(task.slug)  # lists it, or compares with it as the previous year
+        elif kind == "province" and year == 2021 and findings.assessed_count(data.aggregates, 2021, "kabupaten"):
+            expected.add(task.slug)  # its coverage counts the kabupaten with data nationally beside those assessed
     assert rebuilt == expected
     untouched = {"entity/17.03/2024", "en/entity/17.03/2024", "province/17/2024", "en/province/17/2024"}
     assert untouched <= set(before) and not untouched & rebuilt

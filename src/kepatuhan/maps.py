@@ -47,14 +47,13 @@ INDONESIA = (94.8, 141.2, -11.2, 6.2)  # lon/lat extent of the national map
 
 
 def label_kind(year: int) -> str:
-    """What a year's results are coloured by: opini level from 2025, category 2022–2024, zone before."""
-    if year >= 2025:
-        return "opinion"
+    """What a year's results are coloured by, from the scheme table: its category where the year's bands
+    have one (2022–2024), else its opini level where they have one (2025–), else its zone."""
     try:
-        scheme = grading.scheme_for(year)
+        bands = grading.bands_for(year)
     except ValueError:
         return "zone"
-    return "category" if any(band.category for band in scheme.bands) else "zone"
+    return next((kind for kind in ("category", "opinion") if bands.has(kind)), "zone")
 
 
 def results(entities: pd.DataFrame, year: int, codes: list[str], by: str | None = None) -> tuple[dict, str]:
