@@ -115,6 +115,11 @@ class Index:
         positions = sorted(int(p) for index, key in groups for p in index.get(key, ()))
         return table.take(positions)
 
+    def peers(self, *groups) -> pd.DataFrame:
+        """Entity rows of these groups in reading order: highest score first, label-only rows last."""
+        return self.entities(*groups).sort_values(["score", "entity_code"], ascending=[False, True],
+                                                  na_position="last", kind="stable")
+
     def year_aggregates(self, year: int) -> pd.DataFrame:
         return self.data.aggregates.take(sorted(self.aggregates_of.get(year, ())))
 
@@ -139,12 +144,12 @@ def sampled_count(aggregates: pd.DataFrame, year: int, entity_type: str) -> int 
 
 def type_set(ix: Index, year: int, entity_type: str, aggregates: pd.DataFrame) -> PeerSet:
     """Every entity of one type in one year, nationally, with the published number assessed or sampled."""
-    return PeerSet(f"type.{entity_type}", ix.entities((ix.of_type, (year, entity_type))),
+    return PeerSet(f"type.{entity_type}", ix.peers((ix.of_type, (year, entity_type))),
                    findings.assessed_count(aggregates, year, entity_type), sampled_count(aggregates, year, entity_type))
 
 
 def kabkota(ix: Index, year: int, province: str) -> pd.DataFrame:
-    return ix.entities(*((ix.of_province, (year, province, t)) for t in compare.PEER_TYPES))
+    return ix.peers(*((ix.of_province, (year, province, t)) for t in compare.PEER_TYPES))
 
 
 def entity(data: dataset.Dataset, code: str, year: int) -> Selection:

@@ -89,6 +89,7 @@ class InputDigests:
                      **self._row_digests(data.units, data.unit_sources, "unit_code")}
         self.aggregates: dict[int | None, str] = {}
         self.reports: dict[tuple, str] = {}
+        self.covered: dict[tuple, set[tuple[str, int]]] = {}  # (kind, code, year) → the row keys hashed
 
     def _row_digests(self, rows: pd.DataFrame, sources: pd.DataFrame, column: str) -> dict[tuple, str]:
         source_text = _texts_by_key(sources, [column, "year"])
@@ -111,7 +112,9 @@ class InputDigests:
         scope = None if chosen.kind == "national" else chosen.year
         if scope not in self.aggregates:
             self.aggregates[scope] = hashlib.sha256(csv_bytes(chosen.aggregates)).hexdigest()
-        rows = "".join(sorted(self.rows[k] for k in chosen.keys()))
+        keys = chosen.keys()
+        self.covered[(chosen.kind, chosen.code, chosen.year)] = keys
+        rows = "".join(sorted(self.rows[k] for k in keys))
         body = json.dumps({"aggregates": self.aggregates[scope], "rows": hashlib.sha256(rows.encode()).hexdigest(),
                            "previous": chosen.previous_year, "counts": chosen.counts}, sort_keys=True)
         return hashlib.sha256(body.encode()).hexdigest()
