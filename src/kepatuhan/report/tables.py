@@ -57,7 +57,8 @@ def ranking_table(frame: pd.DataFrame, f: Formatter, caption: str, highlight: st
 
 def conflicts_frame(conflicts: pd.DataFrame) -> pd.DataFrame:
     """Disagreeing sources behind the figures shown: each value printed, the one chosen and by which rule."""
-    return pd.DataFrame({"year": conflicts["year"].astype(int), "code": conflicts["code"].astype(str),
+    codes = conflicts["code"].astype(str) if "code" in conflicts else pd.Series("", index=conflicts.index)
+    return pd.DataFrame({"year": conflicts["year"].astype(int), "code": codes,
                          "name": conflicts["name"].astype(str), "values": conflicts["values"].astype(str),
                          "chosen": conflicts["chosen"].astype(str), "rule": conflicts["rule"].astype(str)}
                         ).reset_index(drop=True)
