@@ -281,3 +281,32 @@ def test_each_report_notebook_shows_every_section_once_in_order(shipped, name, v
     sections = [s.name for s in open_view(shipped).sections()]
     assert code[2:] == [f'{variable}.show("{section}")' for section in sections]
     assert len(sections) >= 6
+
+
+def test_every_view_hands_out_its_tables_as_typed_frames_with_coverage(shipped):
+    import re as regex
+
+    views = {"entity": report.EntityReport(shipped, "17.02", 2024, "en"),
+             "province": report.ProvinceReport(shipped, "17", 2024, "en"),
+             "national": report.NationalReport(shipped, "en", 2024)}
+    arguments = {("province", "units"): ("polres",), ("national", "transitions"): (2023, 2024)}
+    for kind, view in views.items():
+        assert len(view.frames()) >= 4, kind
+        for name in view.frames():
+            frame = view.frame(name, *arguments.get((kind, name), ()))
+            assert isinstance(frame, pd.DataFrame), (kind, name)
+            if name != "transitions":  # a crosstab: labels are its index and columns
+                assert all(regex.fullmatch(r"[a-z][a-z0-9_]*", str(c)) for c in frame.columns), (kind, name)
+            for column in ("entity_code", "unit_code", "code"):
+                if column in frame and len(frame):
+                    assert all(isinstance(v, str) for v in frame[column]), (kind, name, column)
+    e = shipped.entities
+    kabupaten = e[(e["year"] == 2024) & (e["province_code"] == "17") & (e["entity_type"].isin(["kabupaten", "kota"]))]
+    peers = views["entity"].frame("peers")
+    assert (peers["n_with_data"] == kabupaten["score"].notna().sum()).all() and not peers["small_n"].any()
+    assert peers["rank"].dtype == "Int64" and peers["score"].dtype == float
+    assert list(peers["score"]) == sorted(kabupaten["score"].dropna(), reverse=True)
+    change = views["province"].frame("change")
+    before = e[(e["year"] == 2023) & (e["province_code"] == "17") & e["entity_type"].isin(["kabupaten", "kota"])]
+    both = kabupaten.merge(before, on="entity_code", suffixes=("", "_before")).dropna(subset=["score", "score_before"])
+    assert sorted(change["change"].round(2)) == sorted((both["score"] - both["score_before"]).round(2))

@@ -61,7 +61,7 @@ class NationalReport(View):
                 Section("about", None, (self.methodology, self.sources))]
 
     def frames(self):
-        return {"counts": lambda: self.counts.reset_index(), "by_type": self.by_type_frame,
+        return {"counts": self.counts_frame, "by_type": self.by_type_frame,
                 "distribution": self.distribution_frame, "transitions": self.transitions_frame}
 
     @cached_property
@@ -71,6 +71,11 @@ class NationalReport(View):
     @cached_property
     def counts(self) -> pd.DataFrame:
         return national.national_counts(self.selection.aggregates).dropna(subset=["assessed"])
+
+    def counts_frame(self) -> pd.DataFrame:
+        """The published national counts per year: assessed, per zone and per category (category_a …)."""
+        frame = self.counts.reset_index()
+        return frame.rename(columns={c: f"category_{c.lower()}" for c in grading.CATEGORIES})
 
     def headline(self) -> HTML:
         f = self.f

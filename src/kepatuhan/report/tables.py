@@ -12,12 +12,10 @@ from urllib.parse import urlparse
 import pandas as pd
 from IPython.display import HTML
 
+from .. import findings
 from ..messages import Formatter
 from .markup import Link, joined, paragraphs, table
 from .words import conflict_value, grades_short, opinion_marks
-
-RANKING_COLUMNS = ("rank", "entity_code", "entity_name", "entity_type", "province_code", "score", "zone", "category",
-                   "opinion", "conflict", "n_with_data", "n_published")
 
 
 def has_conflict(rule) -> bool:
@@ -37,6 +35,7 @@ def ranking_frame(ranked: pd.DataFrame, n_published: int | None = None) -> pd.Da
         "year": ranked["year"].astype(int)})
     frame["n_with_data"] = len(frame)
     frame["n_published"] = pd.array([n_published] * len(frame), dtype="Int64")
+    frame["small_n"] = len(frame) < findings.MIN_COMPARABLE  # too few with data for a rank to be given
     return frame.reset_index(drop=True)
 
 
