@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from kepatuhan import report
+from kepatuhan.messages import Formatter
+from kepatuhan.report.words import grade_notes
 
 
 def _text(html) -> str:
@@ -64,7 +66,7 @@ def test_the_national_spread_counts_scored_and_label_only_rows_apart(shipped):
 
 def test_every_asterisk_in_the_peer_table_has_its_row_in_the_conflicts_section(shipped):
     r = report.EntityReport(shipped, "17.02", 2024, "id")
-    peers = r._group(r._peer_set)
+    peers = r.peer_set.ranked
     marked = peers.loc[peers["conflict_rule"].astype(bool), "entity_name"]
     assert len(marked) and "17.02" not in set(peers.loc[peers["conflict_rule"].astype(bool), "entity_code"])
     conflicts = _text(r.conflicts())
@@ -78,7 +80,7 @@ def test_an_uncertain_flag_says_unclear_not_that_sources_differ(shipped, lang, w
     e = shipped.entities
     row = e[(e["maladministrasi"] == "uncertain")].iloc[0]
     assert row["n_sources"] == 1  # one source, so "sources differ" could not be true
-    text = _text(report.grade_notes(report.Formatter(lang), False, row["maladministrasi"]))
+    text = _text(grade_notes(Formatter(lang), False, row["maladministrasi"]))
     assert words in text.lower() and "berbeda" not in text and "disagree" not in text
 
 
@@ -157,11 +159,21 @@ def test_national_zone_counts_summed_from_categories_are_marked_computed(shipped
     assert "Dihitung dari jumlah kategori" in html
 
 
-def test_the_glossary_rank_says_types_are_ranked_apart():
-    from kepatuhan import messages
+def test_the_glossary_rank_matches_how_ranks_are_made(shipped):
+    """The rule (DESIGN.md: types are ranked apart; no rank below three to compare), checked on both sides:
+    the glossary names every pemda type and the minimum, and a report ranks a kota among kota only."""
+    from kepatuhan import findings, messages
 
-    text = messages.text("id", "term.rank.text")
-    assert "kabupaten di antara kabupaten, kota di antara kota, provinsi di antara provinsi" in text
+    assert findings.MIN_COMPARABLE == 3
+    for lang, types, three in (("id", ("kabupaten", "kota", "provinsi"), "tiga"),
+                               ("en", ("regencies", "cities", "provinces"), "three")):
+        text = messages.text(lang, "term.rank.text")
+        assert all(text.count(t) >= 2 for t in types), lang  # each type named as ranked and as ranked among
+        assert three in text, lang
+    e = shipped.entities
+    kota_2024 = e[(e["year"] == 2024) & (e["entity_type"] == "kota") & e["score"].notna()]
+    rank = next(r for r in report.EntityReport(shipped, "17.71", 2024, "id").ranks if r.set_name == "type.kota")
+    assert rank.n == len(kota_2024) and rank.n < len(e[(e["year"] == 2024) & e["score"].notna()])
 
 
 def test_the_charts_explain_their_colours_scale_and_missing_years(shipped, monkeypatch):
@@ -194,7 +206,7 @@ def test_the_charts_explain_their_colours_scale_and_missing_years(shipped, monke
 def test_tables_mark_only_an_opini_no_source_printed(shipped):
     s = shipped.entity_sources
     r = report.EntityReport(shipped, "16.71", 2025, "id")
-    peers = r._group(r._peer_set)
+    peers = r.peer_set.ranked
     html = r.peers_table().data
     for code, name in zip(peers["entity_code"], peers["entity_name"], strict=True):
         row = re.search(re.escape(name) + r"</td>.*?</tr>", html, re.S).group(0)
@@ -204,47 +216,97 @@ def test_tables_mark_only_an_opini_no_source_printed(shipped):
     assert "opini disimpulkan" not in re.search(r"<td>2023</td>.*?</tr>", trend, re.S).group(0)  # a category year
 
 
-def _bundles(items) -> list[dict]:
-    from IPython.core.formatters import DisplayFormatter
-
-    formatter = DisplayFormatter()
-    return [formatter.format(item)[0] for item in items]
-
-
-@pytest.mark.parametrize("view, section, parts", [
-    ("entity", "trend", ("section:trend", "trend_table", "trend_note", "trend_figure")),
-    ("entity", "about", ("methodology", "sources")),
-    ("province", "located_units", ("section:located_units", ("units", "polres"), ("units", "kantor_pertanahan"))),
-    ("national", "transitions", ("section:transitions", ("transitions", 2022, 2023), ("transitions", 2023, 2024))),
-])
-def test_a_section_shows_its_heading_then_each_part_in_order(shipped, view, section, parts):
+def _shown(opened, section: str) -> list[dict]:
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
     InteractiveShell.instance()  # display() publishes through a shell, as in a kernel
-    opened = {"entity": lambda: report.EntityReport(shipped, "17.02", 2024, "en"),
-              "province": lambda: report.ProvinceReport(shipped, "17", 2024, "en"),
-              "national": lambda: report.NationalReport(shipped, "en", 2024)}[view]()
     with capture_output() as captured:
         assert opened.show(section) is None
-    expected = []
-    for part in parts:
-        if isinstance(part, str) and part.startswith("section:"):
-            expected.append(opened.section(part.removeprefix("section:")))
-        else:
-            method, *arguments = part if isinstance(part, tuple) else (part,)
-            expected.append(getattr(opened, method)(*arguments))
-    assert [o.data for o in captured.outputs] == _bundles(expected)
+    return [o.data for o in captured.outputs]
 
 
-@pytest.mark.parametrize("name, variable, view", [("entity_report", "entity_report", report.EntityReport),
-                                                  ("province_report", "province_report", report.ProvinceReport),
-                                                  ("national_overview", "national_report", report.NationalReport)])
-def test_each_report_notebook_shows_every_section_once_in_order(name, variable, view):
+def test_a_section_shows_its_heading_then_each_part_in_order(shipped):
+    """Written out from what each section is for: a heading, then its tables and figures in reading order."""
+    from kepatuhan.messages import Formatter
+
+    f = Formatter("en")
+    trend = _shown(report.EntityReport(shipped, "17.02", 2024, "en"), "trend")
+    assert f("section.trend") in trend[0]["text/html"] and "<table" not in trend[0]["text/html"]
+    assert "<table" in trend[1]["text/html"] and "Rejang Lebong" in trend[1]["text/html"]
+    assert "<table" not in trend[2]["text/html"]  # the note on the slope
+    assert "image/png" in trend[3]
+    units = _shown(report.ProvinceReport(shipped, "17", 2024, "en"), "located_units")
+    assert f("section.located_units") in units[0]["text/html"]
+    for shown, unit_type in zip(units[1:], ("polres", "kantor_pertanahan"), strict=True):  # the table's own order
+        assert f(f"unit_type.{unit_type}")[:1].upper() + f(f"unit_type.{unit_type}")[1:] in shown["text/html"]
+    moves = _shown(report.NationalReport(shipped, "en", 2024), "transitions")
+    assert len(moves) == 3  # heading, then 2022→2023 and 2023→2024: the consecutive years graded A–E
+    for shown, (a, b) in zip(moves[1:], ((2022, 2023), (2023, 2024)), strict=True):
+        assert f"{a} → {b}" in shown["text/html"] and "category in" in shown["text/html"]
+
+
+def test_an_unknown_section_map_or_unit_type_is_a_report_error_naming_those_that_exist(shipped):
+    national = report.NationalReport(shipped, "en", 2024)
+    with pytest.raises(report.ReportError, match="no section 'nope'; sections: map, counts"):
+        national.show("nope")
+    with pytest.raises(report.ReportError, match="map levels: .*provinsi"):
+        national.map("foo")
+    with pytest.raises(report.ReportError, match="unit types: polres, kantor_pertanahan"):
+        report.ProvinceReport(shipped, "17", 2024, "en").units("foo")
+    with pytest.raises(report.ReportError, match="frames: trend, peers"):
+        report.EntityReport(shipped, "17.02", 2024, "en").frame("nope")
+
+
+def test_a_move_across_a_method_break_is_refused_with_why_and_zones_are_captioned_as_zones(shipped):
+    national = report.NationalReport(shipped, "en", 2025)
+    with pytest.raises(report.ReportError, match="2024 and 2025 are graded by different schemes"):
+        national.transitions(2024, 2025)
+    with pytest.raises(report.ReportError, match="2021 and 2022"):
+        national.transitions(2021, 2022)
+    zones = _text(report.NationalReport(shipped, "id", 2021).transitions(2019, 2021))
+    assert "zona 2019" in zones and "kategori" not in zones
+
+
+@pytest.mark.parametrize("name, variable, open_view", [
+    ("entity_report", "entity_report", lambda data: report.EntityReport(data, "17.02", 2024, "id")),
+    ("province_report", "province_report", lambda data: report.ProvinceReport(data, "17", 2024, "id")),
+    ("national_overview", "national_report", lambda data: report.NationalReport(data, "id", 2024))])
+def test_each_report_notebook_shows_every_section_once_in_order(shipped, name, variable, open_view):
     import nbformat
 
     from kepatuhan.notebooks import notebook_path
 
     code = [c.source for c in nbformat.read(notebook_path(name), as_version=4).cells if c.cell_type == "code"]
-    assert code[2:] == [f'{variable}.show("{section}")' for section in view.SECTIONS]
-    assert len(view.SECTIONS) >= 6
+    sections = [s.name for s in open_view(shipped).sections()]
+    assert code[2:] == [f'{variable}.show("{section}")' for section in sections]
+    assert len(sections) >= 6
+
+
+def test_every_view_hands_out_its_tables_as_typed_frames_with_coverage(shipped):
+    import re as regex
+
+    views = {"entity": report.EntityReport(shipped, "17.02", 2024, "en"),
+             "province": report.ProvinceReport(shipped, "17", 2024, "en"),
+             "national": report.NationalReport(shipped, "en", 2024)}
+    arguments = {("province", "units"): ("polres",), ("national", "transitions"): (2023, 2024)}
+    for kind, view in views.items():
+        assert len(view.frames()) >= 4, kind
+        for name in view.frames():
+            frame = view.frame(name, *arguments.get((kind, name), ()))
+            assert isinstance(frame, pd.DataFrame), (kind, name)
+            if name != "transitions":  # a crosstab: labels are its index and columns
+                assert all(regex.fullmatch(r"[a-z][a-z0-9_]*", str(c)) for c in frame.columns), (kind, name)
+            for column in ("entity_code", "unit_code", "code"):
+                if column in frame and len(frame):
+                    assert all(isinstance(v, str) for v in frame[column]), (kind, name, column)
+    e = shipped.entities
+    kabupaten = e[(e["year"] == 2024) & (e["province_code"] == "17") & (e["entity_type"].isin(["kabupaten", "kota"]))]
+    peers = views["entity"].frame("peers")
+    assert (peers["n_with_data"] == kabupaten["score"].notna().sum()).all() and not peers["small_n"].any()
+    assert peers["rank"].dtype == "Int64" and peers["score"].dtype == float
+    assert list(peers["score"]) == sorted(kabupaten["score"].dropna(), reverse=True)
+    change = views["province"].frame("change")
+    before = e[(e["year"] == 2023) & (e["province_code"] == "17") & e["entity_type"].isin(["kabupaten", "kota"])]
+    both = kabupaten.merge(before, on="entity_code", suffixes=("", "_before")).dropna(subset=["score", "score_before"])
+    assert sorted(change["change"].round(2)) == sorted((both["score"] - both["score_before"]).round(2))

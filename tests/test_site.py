@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from kepatuhan import build, dataset, names, paths, site
+from kepatuhan import build, dataset, findings, names, paths, site
 
 #: SYNTHETIC changes made to a temporary copy of data/ only, never to the shipped data.
 SYNTHETIC_URL = "https://example.org/synthetic-test-row"
@@ -59,7 +59,8 @@ def test_a_new_entity_year_rebuilds_only_the_reports_that_rank_or_count_it(data_
     assert {t.slug for t in after_tasks} - set(before) == {"entity/17.02/2021", "en/entity/17.02/2021"}
 
     e = data.entities
-    bengkulu_2022 = set(e.loc[(e["province_code"] == "17") & (e["year"] < 2022), "year"])
+    bengkulu_2022 = set(e.loc[(e["province_code"] == "17") & (e["year"] < 2022) & e["entity_type"].isin(
+        ["kabupaten", "kota"]), "year"])  # the years of kab/kota results before 2022
     expected = set()
     for task in tasks:
         kind, code, year = task.subject
@@ -69,8 +70,10 @@ def test_a_new_entity_year_rebuilds_only_the_reports_that_rank_or_count_it(data_
         elif kind == "entity" and year == 2021 and (task.meta["type"] == "kabupaten" or (
                 task.meta["province_code"] == "17" and task.meta["type"] in ("kabupaten", "kota", "provinsi"))):
             expected.add(task.slug)  # ranks it (same type nationally, kab/kota of Bengkulu) or maps it (Bengkulu)
-        elif tail == "province/17/2021" or (tail == "province/17/2022" and max(bengkulu_2022) <= 2021):
-            expected.add(task.slug)  # lists it, or compares with it as the previous year
+        elif tail == "province/17/2021" or (tail == "province/17/2022" and max(bengkulu_2022) < 2021):
+            expected.add(task.slug)  # lists it, or names 2021 as its previous year (graded otherwise: no rows)
+        elif kind == "province" and year == 2021 and findings.assessed_count(data.aggregates, 2021, "kabupaten"):
+            expected.add(task.slug)  # its coverage counts the kabupaten with data nationally beside those assessed
     assert rebuilt == expected
     untouched = {"entity/17.03/2024", "en/entity/17.03/2024", "province/17/2024", "en/province/17/2024"}
     assert untouched <= set(before) and not untouched & rebuilt
@@ -142,9 +145,9 @@ def test_a_report_csv_holds_the_rows_it_shows_with_sources(two_builds):
     assert sorted(r["name"] for r in rows if r["section"] == "units") == sorted(units["unit_name"])
     own = data.entities[data.entities["entity_code"] == "17.02"]
     assert sorted(int(r["year"]) for r in rows if r["section"] == "trend") == sorted(own["year"])
-    peers = data.entities[(data.entities["year"] == 2024) & (data.entities["entity_type"] == "kabupaten")
-                          & data.entities["score"].notna()]
-    assert len([r for r in rows if r["section"] == "type_peers"]) == len(peers)
+    peers = data.entities[(data.entities["year"] == 2024) & (data.entities["entity_type"] == "kabupaten")]
+    listed = [r for r in rows if r["section"] == "type_peers"]  # ranked among, or counted as label-only
+    assert len(listed) == len(peers) and sum(r["score"] == "" for r in listed) == peers["score"].isna().sum() > 0
     assert all(r["source_url"].startswith("http") for r in rows)
     page = (out / "entity/17.02/2024.html").read_text(encoding="utf-8")
     assert all(name in page for name in units["unit_name"])

@@ -86,7 +86,7 @@ def warm_times(tasks: list[dict]) -> list[float]:
     """Seconds per report of the notebook's code run in this interpreter plus the HTML export (first one: warm-up).
 
     The cells run in one IPython shell (as in a kernel, without the kernel), warmed up as a build
-    worker's kernel is (`report.warm_up`): the floor under any build.
+    worker's kernel is (`worker.warm_up`): the floor under any build.
     """
     import nbformat
     from IPython.core.interactiveshell import InteractiveShell
@@ -94,10 +94,10 @@ def warm_times(tasks: list[dict]) -> list[float]:
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from . import page, report
+    from . import page, worker
 
     shell = InteractiveShell.instance()
-    report.warm_up()
+    worker.warm_up()
     header = {"data_version": dataset.load().version, "package_version": "bench", "data_date": ""}
     times = []
     for task in [tasks[0], *tasks]:

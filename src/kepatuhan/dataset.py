@@ -338,7 +338,8 @@ def _manifest(data_dir) -> dict:
 
 
 #: The modules whose code shapes data/processed: a change to one of them rebuilds it.
-PROCESSING_MODULES = ("dataset.py", "reconcile.py", "validation.py", "grading.py", "io.py", "parsing.py")
+PROCESSING_MODULES = ("dataset.py", "reconcile.py", "validation.py", "grading.py", "schemes.py", "io.py",
+                      "parsing.py")
 
 
 def code_checksum(modules: Iterable[str] | None = None) -> str:

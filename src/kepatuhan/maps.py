@@ -25,6 +25,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from . import geometry, grading  # noqa: E402
+from .maplabels import OUTLINE, place_labels, ring_area, short_name  # noqa: E402
 from .messages import Formatter  # noqa: E402
 from .plots import CATEGORY_COLORS, HIGHLIGHT, RC, ZONE_COLORS  # noqa: E402
 
@@ -33,7 +34,6 @@ NO_DATA_HATCH = "////"
 NO_DATA_EDGE = "#b0b0b0"  # colour of the hatch lines
 CONTEXT_FACE = "#ffffff"  # land outside the province shown
 SEA = "#eaf1f6"
-OUTLINE = "#424242"
 #: Label kinds in legend order, each label with its colour: opini levels share the category colours.
 CLASSES: dict[str, dict[str, str]] = {
     "zone": dict(ZONE_COLORS),
@@ -47,14 +47,13 @@ INDONESIA = (94.8, 141.2, -11.2, 6.2)  # lon/lat extent of the national map
 
 
 def label_kind(year: int) -> str:
-    """What a year's results are coloured by: opini level from 2025, category 2022–2024, zone before."""
-    if year >= 2025:
-        return "opinion"
+    """What a year's results are coloured by, from the scheme table: its category where the year's bands
+    have one (2022–2024), else its opini level where they have one (2025–), else its zone."""
     try:
-        scheme = grading.scheme_for(year)
+        bands = grading.bands_for(year)
     except ValueError:
         return "zone"
-    return "category" if any(band.category for band in scheme.bands) else "zone"
+    return next((kind for kind in ("category", "opinion") if bands.has(kind)), "zone")
 
 
 def results(entities: pd.DataFrame, year: int, codes: list[str], by: str | None = None) -> tuple[dict, str]:
@@ -219,15 +218,6 @@ def has_map(code: str, data_dir=None) -> bool:
     return code in geometry.load("kabkota", data_dir) or code in geometry.load("provinsi", data_dir)
 
 
-def short_name(shape: geometry.Shape) -> str:
-    """A kabupaten goes by its name alone, a kota keeps "Kota" (Kabupaten Bima vs Kota Bima); Jakarta's
-    administrative kota and kabupaten go by their names (no autonomous namesake exists)."""
-    for prefix in ("Kabupaten Administrasi ", "Kota Administrasi ", "Kabupaten "):
-        if shape.name.startswith(prefix):
-            return shape.name.removeprefix(prefix)
-    return shape.name
-
-
 # -- drawing -----------------------------------------------------------------------------------------------
 
 def _figure(width: float, height: float) -> Figure:
@@ -254,16 +244,12 @@ def _aspect(lat: float) -> float:
     return 1.0 / math.cos(math.radians(lat))
 
 
-def _aspect_point(point: tuple[float, float]) -> tuple[float, float]:
-    return float(point[0]), float(point[1])
-
-
 def _bounds(shapes: list, share: float = 0.01) -> tuple[float, float, float, float]:
     """Bounds of the land that matters: each region's largest part and every part of at least `share`
     of the whole, so that one far islet does not shrink the map (it may fall outside the frame)."""
-    parts = [(polygon[0], _ring_area(polygon[0])) for s in shapes for polygon in s.polygons]
+    parts = [(polygon[0], ring_area(polygon[0])) for s in shapes for polygon in s.polygons]
     total = sum(area for _, area in parts)
-    largest = [max(s.polygons, key=lambda p: _ring_area(p[0]))[0] for s in shapes]
+    largest = [max(s.polygons, key=lambda p: ring_area(p[0]))[0] for s in shapes]
     rings = largest + [ring for ring, area in parts if area >= share * total]
     points = np.concatenate(rings)
     (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
@@ -382,69 +368,3 @@ def _detail(labels: dict, kind: str, f: Formatter) -> str:
     parts = [f"{f.int(n)} {legend_label(f, kind, label)}" for label, n in counts(labels, kind).items()
              if label is not None and n]
     return f", {f(f'map.kind.{kind}')}: {', '.join(parts)}" if parts else ""
-
-
-# -- labels without overlaps -------------------------------------------------------------------------------
-
-_RADII = (0, 6, 12, 18, 26, 36, 48, 62, 78, 96)  # points from the region's label point
-_ANGLES = tuple(math.radians(a) for a in (90, 270, 0, 180, 45, 135, 315, 225, 22, 158, 338, 202, 68, 112, 248, 292))
-
-
-def place_labels(ax, shapes: list, fontsize: float = 7.0) -> list:
-    """Name every shape; a name that does not fit on its region moves out along a leader line.
-
-    Greedy: smallest regions first (they have the least room), each at the first candidate offset
-    whose text box overlaps no name already placed and stays inside the axes.
-    """
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    ax.apply_aspect()
-    inside = ax.get_window_extent(renderer)
-    to_px = fig.dpi / 72.0
-    placed: list[tuple[float, float, float, float]] = []
-    texts = []
-    areas = {s.code: sum(_ring_area(p[0]) for p in s.polygons) for s in shapes}
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    for shape in sorted(shapes, key=lambda s: (areas[s.code], s.code)):
-        name = short_name(shape)
-        anchor = ax.transData.transform(_aspect_point(shape.label))
-        size = fontsize
-        while True:
-            probe = ax.text(0, 0, name, fontsize=size)
-            extent = probe.get_window_extent(renderer)
-            probe.remove()
-            w, h = extent.width + 2, extent.height + 1
-            spot = _free_spot(anchor, w, h, placed, inside, to_px)
-            if spot is not None or size <= 5:
-                break
-            size -= 0.5
-        if spot is None:  # nothing free even at 5 pt: the least crowded far spot (never seen in practice)
-            spot = (anchor[0], anchor[1] + _RADII[-1] * to_px)
-        cx, cy = spot
-        placed.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
-        moved = (cx - anchor[0]) ** 2 + (cy - anchor[1]) ** 2 > (8 * to_px) ** 2
-        xy_text = ax.transData.inverted().transform((cx, cy))
-        text = ax.annotate(
-            name, _aspect_point(shape.label), xytext=tuple(xy_text), textcoords="data", fontsize=size,
-            ha="center", va="center", zorder=5, path_effects=halo, gid=f"label-{shape.code}",
-            arrowprops=dict(arrowstyle="-", color=OUTLINE, linewidth=0.5, shrinkA=0, shrinkB=0) if moved else None)
-        texts.append(text)
-    return texts
-
-
-def _free_spot(anchor, w: float, h: float, placed: list, inside, to_px: float):
-    for radius in _RADII:
-        for angle in _ANGLES if radius else (0.0,):
-            cx = anchor[0] + math.cos(angle) * (radius * to_px + (w / 2 if radius else 0))
-            cy = anchor[1] + math.sin(angle) * (radius * to_px + (h / 2 if radius else 0))
-            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            if box[0] < inside.x0 or box[1] < inside.y0 or box[2] > inside.x1 or box[3] > inside.y1:
-                continue
-            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-                return cx, cy
-    return None
-
-
-def _ring_area(ring: np.ndarray) -> float:
-    x, y = ring[:, 0], ring[:, 1]
-    return abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))) / 2

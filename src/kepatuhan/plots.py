@@ -75,7 +75,7 @@ def to_png(fig: Figure) -> bytes:
 
 
 def warm_up() -> None:
-    """Load the fonts and the text and PNG machinery once per process (part of `report.warm_up`)."""
+    """Load the fonts and the text and PNG machinery once per process (part of `worker.warm_up`)."""
     fig, ax = _figure(2.0, 1.2)
     ax.set_title("Kepatuhan 93,07")
     ax.set_xlabel("2024")

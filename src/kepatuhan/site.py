@@ -1,10 +1,10 @@
 """The report site around the reports: the landing page, the data behind each report, downloads, citation.
 
-A report's CSV holds the rows it shows, picked with the same `compare` calls its view makes. Whether a
-report is rebuilt depends on the rows it reads (`InputDigests`: its own rows, the peer sets it ranks
-against or maps, its units, their sources and conflicts, its year's aggregates): a change elsewhere in
-the data leaves it alone. The landing page of each language is one Jinja2
-page with its rows in HTML and the name normalisation rules and alias keys as JSON, so its search
+A report's CSV holds the rows it reads and whether it is rebuilt depends on exactly those rows (with
+their sources and conflicts and its year's aggregates): both come from its `selection`, the one
+definition its view draws on too, so a change elsewhere in the data leaves it alone.
+The landing page of each language is one Jinja2 page with its rows in HTML and the name normalisation
+rules and alias keys as JSON, so its search
 understands "Pemkab Rejang Lebong", "Kab. Rejang" or "17.02" from file:// with no network.
 """
 
@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, compare, dataset, names, paths
+from . import __version__, dataset, names, paths, selection
 from .files import atomic_write_bytes
 from .messages import LANGS, Formatter, lang_root
 
@@ -42,31 +43,13 @@ def _frame(rows: pd.DataFrame, section: str, prefix: str = "entity") -> pd.DataF
 
 
 def shown_rows(data: dataset.Dataset, kind: str, code: str, year: int) -> pd.DataFrame:
-    """The rows a report shows, one section per table: what its CSV holds and what its digest covers."""
-    e, u = data.entities, data.units
-    parts = []
-    if kind == "entity":
-        own = e[e["entity_code"] == code].sort_values("year")
-        parts.append(_frame(own, "trend"))
-        row = own[own["year"] == year]
-        entity_type = str(row["entity_type"].iloc[0]) if len(row) else ""
-        if entity_type in compare.PEER_TYPES:
-            parts.append(_frame(compare.province_peers(e, year, row["province_code"].iloc[0]), "province_peers"))
-        parts.append(_frame(compare.type_peers(e, year, entity_type), "type_peers"))
-        parts.append(_frame(compare.unit_ranking(u, code, year), "units", "unit"))
-    elif kind == "province":
-        ranked_provinces = compare.type_peers(e, year, "provinsi")
-        listed = e[(e["year"] == year) & (e["province_code"] == code) & e["entity_type"].isin(compare.PEMDA_TYPES)]
-        parts.append(_frame(listed.sort_values(["entity_type", "entity_code"]), "pemda"))
-        parts.append(_frame(ranked_provinces, "provinces"))
-        earlier = e[(e["province_code"] == code) & (e["year"] < year) & e["entity_type"].isin(compare.PEER_TYPES)]
-        if len(earlier):
-            parts.append(_frame(compare.province_peers(e, int(earlier["year"].max()), code), "previous"))
-        for unit_type in ("polres", "kantor_pertanahan"):
-            parts.append(_frame(compare.located_units(u, code, year, unit_type), unit_type, "unit"))
-    else:  # the national overview reads every year of every entity
-        parts.append(_frame(e.sort_values(["year", "entity_code"]), "entities"))
-    frame = pd.concat(parts, ignore_index=True)
+    """The rows a report reads, one section per block of its selection: what its CSV holds."""
+    return selection_rows(selection.select(data, kind, code, year))
+
+
+def selection_rows(chosen: selection.Selection) -> pd.DataFrame:
+    prefix = {"entities": "entity", "units": "unit"}
+    frame = pd.concat([_frame(p.rows, p.section, prefix[p.table]) for p in chosen.parts], ignore_index=True)
     return frame.reindex(columns=list(CSV_COLUMNS))
 
 
@@ -96,9 +79,9 @@ def _texts_by_key(frame: pd.DataFrame, key: list[str]) -> dict[tuple, str]:
 
 
 class InputDigests:
-    """Hash of the data one report reads: the rows it shows (its own, the peer sets it ranks against, its
-    units), the sources and conflicts behind each of them, and the aggregates of its year (of every year
-    for the national overview). Row and peer-set hashes are computed once per build, not once per report."""
+    """Hash of the data one report reads, which is its `selection`: its rows, the sources and conflicts
+    behind each of them, its aggregates, its previous year and the figures it counts. Row hashes are
+    computed once per build, not once per report."""
 
     def __init__(self, data: dataset.Dataset):
         self.data = data
@@ -106,7 +89,7 @@ class InputDigests:
                      **self._row_digests(data.units, data.unit_sources, "unit_code")}
         self.aggregates: dict[int | None, str] = {}
         self.reports: dict[tuple, str] = {}
-        self._groups()
+        self.covered: dict[tuple, set[tuple[str, int]]] = {}  # (kind, code, year) → the row keys hashed
 
     def _row_digests(self, rows: pd.DataFrame, sources: pd.DataFrame, column: str) -> dict[tuple, str]:
         source_text = _texts_by_key(sources, [column, "year"])
@@ -119,58 +102,22 @@ class InputDigests:
             digests[key] = hashlib.sha256(body.encode()).hexdigest()
         return digests
 
-    def _digest(self, keys) -> str:
-        """One hash over a set of rows (their order is the view's business: it follows from their content)."""
-        return hashlib.sha256("".join(sorted(self.rows[k] for k in keys)).encode()).hexdigest()
-
-    def _groups(self) -> None:
-        e, u = self.data.entities, self.data.units
-        keys = list(zip(e["entity_code"].astype(str), e["year"].astype(int), strict=True))
-        unit_keys = list(zip(u["unit_code"].astype(str), u["year"].astype(int), strict=True))
-        self.own, self.of_type, self.of_province, self.units_of, self.located = {}, {}, {}, {}, {}
-        for key, kind, province in zip(keys, e["entity_type"], e["province_code"], strict=True):
-            self.own.setdefault(key[0], []).append(key)
-            self.of_type.setdefault((key[1], kind), []).append(key)
-            self.of_province.setdefault((key[1], province, kind), []).append(key)
-        for key, parent, province, unit_type in zip(unit_keys, u["parent_code"], u["province_code"], u["unit_type"],
-                                                    strict=True):
-            self.units_of.setdefault((parent, key[1]), []).append(key)
-            self.located.setdefault((province, key[1], unit_type), []).append(key)
-        self.years_of_province = {}
-        for (year, province, kind) in self.of_province:
-            if kind in compare.PEER_TYPES:
-                self.years_of_province.setdefault(province, set()).add(year)
-
     def __call__(self, kind: str, code: str, year: int) -> str:
         if (kind, code, year) not in self.reports:
-            scope = None if kind == "national" else year
-            if scope not in self.aggregates:
-                a = self.data.aggregates
-                chosen = a if scope is None else a[a["year"] == year]
-                self.aggregates[scope] = hashlib.sha256(csv_bytes(chosen)).hexdigest()
-            body = self.aggregates[scope] + "".join(self._digest(keys) for keys in self._sets(kind, code, year))
-            self.reports[(kind, code, year)] = hashlib.sha256(body.encode()).hexdigest()
+            self.reports[(kind, code, year)] = self.of(selection.select(self.data, kind, code, year))
         return self.reports[(kind, code, year)]
 
-    def _sets(self, kind: str, code: str, year: int) -> list[list[tuple]]:
-        """The groups of rows a report reads, as `shown_rows` picks them (label-only rows included: lists show them)."""
-        if kind == "national":  # every entity row of every year; it shows no unit
-            return [[key for keys in self.own.values() for key in keys]]
-        if kind == "entity":
-            own = self.own.get(code, [])
-            entity = self.data.names.entities.get(code)
-            entity_type, province = (entity.type, entity.province_code) if entity else ("", "")
-            sets = [own, self.of_type.get((year, entity_type), []), self.units_of.get((code, year), [])]
-            if entity_type in compare.PEMDA_TYPES:  # ranked among (kab/kota) or shown on the map with its kab/kota
-                sets.append([k for t in compare.PEER_TYPES for k in self.of_province.get((year, province, t), [])])
-            return sets
-        sets = [[k for t in compare.PEMDA_TYPES for k in self.of_province.get((year, code, t), [])],
-                self.of_type.get((year, "provinsi"), [])]
-        earlier = [y for y in self.years_of_province.get(code, ()) if y < year]
-        if earlier:
-            sets.append([k for t in compare.PEER_TYPES for k in self.of_province.get((max(earlier), code, t), [])])
-        sets += [self.located.get((code, year, t), []) for t in ("polres", "kantor_pertanahan")]
-        return sets
+    def of(self, chosen: selection.Selection) -> str:
+        """One hash over what the selection holds (row order is the view's business: it follows from content)."""
+        scope = None if chosen.kind == "national" else chosen.year
+        if scope not in self.aggregates:
+            self.aggregates[scope] = hashlib.sha256(csv_bytes(chosen.aggregates)).hexdigest()
+        keys = chosen.keys()
+        self.covered[(chosen.kind, chosen.code, chosen.year)] = keys
+        rows = "".join(sorted(self.rows[k] for k in keys))
+        body = json.dumps({"aggregates": self.aggregates[scope], "rows": hashlib.sha256(rows.encode()).hexdigest(),
+                           "previous": chosen.previous_year, "counts": chosen.counts}, sort_keys=True)
+        return hashlib.sha256(body.encode()).hexdigest()
 
 
 def code_digest() -> str:

@@ -61,8 +61,33 @@ def init_worker(parent: int) -> None:
 
 
 #: What every report notebook imports, run in a fresh kernel before its first report, then warmed up
-#: (module caches survive the namespace reset between reports; `report.warm_up` says what it loads).
-_WARM_UP = "import kepatuhan.report; kepatuhan.report.warm_up()"
+#: (module caches survive the namespace reset between reports; `warm_up` says what it loads).
+_WARM_UP = "import kepatuhan.report, kepatuhan.worker; kepatuhan.worker.warm_up()"
+
+
+def warm_up() -> None:
+    """Ready this process for many reports, once (a build worker's kernel calls it before its first one).
+
+    It loads what every report uses (fragment templates, both catalogues and their number formats,
+    the fonts of the figures, the shipped boundaries), then `gc.freeze()` moves everything alive now
+    out of the garbage collector's rounds: the namespace reset between reports and the collections
+    during one then walk only the report's own objects, not the whole library each time.
+    """
+    import gc
+
+    from . import geometry, plots
+    from .messages import LANGS, Formatter
+    from .report import markup
+
+    for name in markup.templates().list_templates():
+        markup.templates().get_template(name)
+    for lang in LANGS:
+        Formatter(lang).num(1.5)
+    plots.warm_up()
+    for level in geometry.LEVELS:
+        if geometry.geometry_file(level).is_file():
+            geometry.load(level)
+    gc.freeze()
 
 
 def _worker_imports() -> None:

@@ -1,0 +1,72 @@
+"""Markup of the reports: Jinja2 fragment templates (autoescaped, so strings from data are escaped),
+tables, figures and headings as IPython display objects, byte-stable from one build to the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+from IPython.display import HTML, Image
+
+from .. import plots
+from ..messages import Formatter
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@lru_cache(maxsize=1)
+def templates():
+    """The fragment templates, loaded once per process (a worker loads them before its first report)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    return Environment(loader=PackageLoader("kepatuhan", "templates/fragments"), autoescape=True,
+                       undefined=StrictUndefined, keep_trailing_newline=False)
+
+
+def render(template: str, **context) -> str:
+    """One fragment template filled in; every value is escaped by Jinja2."""
+    return templates().get_template(template).render(**context)
+
+
+def paragraphs(*texts: str, heading: str = "", level: int = 2, anchor: str = "") -> HTML:
+    return HTML(render("paragraphs.html.j2", paragraphs=[t for t in texts if t], heading=heading, level=level,
+                       anchor=anchor))
+
+
+def table(frame: pd.DataFrame, caption: str = "", notes: tuple[str, ...] = (), highlight: list[bool] | None = None
+          ) -> HTML:
+    """An escaped HTML table without index or random ids (cells may be `Link`s), so outputs stay byte-stable."""
+    rows = [{"cells": ["–" if v is None or (isinstance(v, float) and v != v) else v for v in values],
+             "highlight": bool(highlight[i]) if highlight else False}
+            for i, values in enumerate(frame.itertuples(index=False, name=None))]
+    return HTML(render("table.html.j2", caption=sentence_case(caption), columns=[str(c) for c in frame.columns],
+                       rows=rows, notes=[n for n in notes if n]))
+
+
+def joined(*parts: HTML) -> HTML:
+    """Several fragments as one display object (one output of a notebook cell)."""
+    return HTML("".join(p.data for p in parts))
+
+
+def figure(fig, alt: str) -> Image:
+    """A PNG with a real alternative text (nbconvert writes it into the <img>)."""
+    return Image(data=plots.to_png(fig), format="png", alt=alt)
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def findings_block(f: Formatter, title: str, subtitle: str, items: list[str]) -> HTML:
+    return HTML(render("findings.html.j2", title=title, subtitle=subtitle, heading=f("findings.heading"),
+                       items=items))
+
+
+def nothing() -> HTML:
+    """An empty output: a part with nothing to show for this report."""
+    return HTML("")

@@ -1,0 +1,77 @@
+"""What every report view shares: sections as lists of bound callables, frames by name, words, headings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from .. import maps
+from ..errors import ReportError
+from ..messages import Formatter
+from .markup import nothing, paragraphs, render
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a report: its heading (a catalogue key under `section.`, or None) and its parts,
+    each a callable returning what the notebook cell displays."""
+
+    name: str
+    heading: str | None
+    parts: tuple[Callable[[], object], ...]
+
+
+def pick(kind: str, name: str, known: dict):
+    """`known[name]`, or a ReportError that names what exists (`show('nope')`, `frame('foo')`)."""
+    if name not in known:
+        raise ReportError(f"no {kind} {name!r}; {kind}s: {', '.join(known)}")
+    return known[name]
+
+
+class View:
+    """A report view: `sections()` lists what it shows in order, `frames()` the tables behind them."""
+
+    lang: str
+
+    def sections(self) -> list[Section]:
+        return []
+
+    def frames(self) -> dict[str, Callable[..., pd.DataFrame]]:
+        return {}
+
+    def show(self, name: str) -> None:
+        """One section of the report, in one notebook cell: its heading, then each of its parts.
+
+        Every notebook cell costs the build a kernel round trip (~7 ms of CPU); a cell per section keeps
+        the notebook readable and the report cheap. Each part stays a method of its own, for an analyst."""
+        section = pick("section", name, {s.name: s for s in self.sections()})
+        shown = [self.section(section.heading)] if section.heading else []
+        shown += [part() for part in section.parts]
+        display(*(item for item in shown if item is not None))
+
+    def frame(self, name: str, *arguments) -> pd.DataFrame:
+        """The DataFrame behind one table of the report (`frames()` lists them), for an analyst."""
+        return pick("frame", name, self.frames())(*arguments)
+
+    @cached_property
+    def f(self) -> Formatter:
+        return Formatter(self.lang)
+
+    def section(self, key: str) -> HTML:
+        return paragraphs(heading=self.f(f"section.{key}"))
+
+    def methodology(self) -> HTML:
+        """A pointer to the methodology page (the page template links it in every footer)."""
+        return paragraphs(self.f("method.short"), heading=self.f("section.method"))
+
+    def map_credit(self) -> HTML:
+        """The boundaries' credit under the maps: their MIT licence asks every derived copy to keep it."""
+        before, name, after = self.f("map.credit").partition(maps.BOUNDARY_NAME)
+        return HTML(render("credit.html.j2", before=before, name=name, href=maps.BOUNDARY_URL, after=after))
+
+    def nothing(self) -> HTML:
+        return nothing()
