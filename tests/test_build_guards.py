@@ -9,7 +9,7 @@ import time
 import nbformat
 import pytest
 
-from kepatuhan import build, cli, dataset, files, worker
+from kepatuhan import build, cli, dataset, files, runners, worker
 from kepatuhan.errors import DataError
 from kepatuhan.notebooks import notebook_path
 
@@ -62,7 +62,7 @@ def test_a_kernel_that_dies_at_start_is_retried_on_a_fresh_one(tmp_path, monkeyp
     monkeypatch.setattr(worker, "_kernel_manager", factory)
     header = {"data_version": data.version, "package_version": "test"}
     try:
-        result = worker.render(build._task_dict(two_tasks[0]), header, str(tmp_path))
+        result = worker.render(runners.task_dict(two_tasks[0]), header, str(tmp_path))
     finally:
         worker._run_in_loop(worker._discard_kernel())
     assert factory.made == 2
