@@ -257,3 +257,29 @@ def test_a_symlink_loop_is_one_line_and_exit_2(capsys, tmp_path, monkeypatch, co
 def test_control_characters_in_a_source_url_are_refused_at_import(capsys, tmp_path):
     status, _, err = _import(capsys, tmp_path, HEADER + f'Kabupaten Rejang Lebong,93.07,2024,"{SOURCE}\x07x"\n')
     assert status == 2 and "list.csv:2: source_url: control character U+0007" in err
+
+
+# -- 3: unit names in any script, or very long -------------------------------------------------------
+
+SYNTHETIC_UNITS = {  # made-up units (real scripts): Javanese, emoji with CJK, 80 × "W"
+    "17.02/puskesmas-jawa": "Puskesmas \ua997\ua9ae Curup",
+    "17.02/puskesmas-emoji": "Puskesmas \U0001f3e5 \u5065\u5eb7 Curup",
+    "17.02/puskesmas-panjang": "W" * 80,
+}
+
+
+def test_a_report_with_units_named_in_any_script_or_at_length_is_built(capsys, tmp_path):
+    data = _data_copy(tmp_path)
+    units = data / "raw" / paths.RAW_FILES["unit"]
+    rows = "".join(f"2024,{code},{name},puskesmas,17.02,17.02,17,81.50,,,{SOURCE}\n"
+                   for code, name in SYNTHETIC_UNITS.items())
+    units.write_text(units.read_text(encoding="utf-8") + rows, encoding="utf-8")
+    out = tmp_path / "site"
+    status, stdout, err = _run(capsys, "build", *ONE_REPORT, "--data", data, "--out", out, "-j", "1")
+    assert status == 0 and "1 built" in stdout, stdout + err
+    page = (out / "entity/17.02/2024.html").read_text(encoding="utf-8")
+    table = (out / "entity/17.02/2024.csv").read_text(encoding="utf-8")
+    for name in SYNTHETIC_UNITS.values():
+        assert name in page  # the table of units shows each name whole, as published
+    assert "data:image/png;base64," in page
+    assert table  # the download is written beside the page

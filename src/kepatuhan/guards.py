@@ -139,7 +139,9 @@ def _check_used_range(sheet, label: str, limits: Limits) -> None:
     pads every row to the range's width, so one cell at XFD1048576 would expand to billions of cells.
     A sheet that does not state its range is read with rows cut at MAX_COLUMNS and counted as it goes."""
     columns, rows = sheet.max_column or 0, sheet.max_row or 0
-    if columns > MAX_COLUMNS or rows > limits.max_rows + 1:
+    if columns <= MAX_COLUMNS:
+        check_row_count(rows - 1, label, limits)
+    else:
         from openpyxl.utils import get_column_letter
 
         raise DataError([Problem(label, None, "", f"its first sheet spans {columns} columns and {rows} rows "
