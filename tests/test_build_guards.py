@@ -31,9 +31,8 @@ def test_a_hanging_cell_fails_its_report_by_name_and_the_build_goes_on(tmp_path,
     nb.cells.insert(0, hang)  # first, so the time limit only has to fit the report that follows
     nbformat.write(nb, tmp_path / "hangs.ipynb")
     hanging = dataclasses.replace(two_tasks[0], notebook=str(tmp_path / "hangs"))
-    started = time.monotonic()
+    # no stopwatch (the machine's speed is not the point): the run returns, and says the timeout fired
     outcomes = build.run([hanging, two_tasks[1]], tmp_path / "out", data, workers=1, progress=False, timeout=12)
-    assert time.monotonic() - started < 60
     status = {o.slug: o for o in outcomes}
     failed = status[hanging.slug]
     assert failed.status == "failed" and failed.cell == 0
