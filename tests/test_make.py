@@ -4,6 +4,8 @@ import os
 import shutil
 import subprocess
 
+import pytest
+
 from kepatuhan import paths
 
 MAKE = shutil.which("make")
@@ -57,10 +59,17 @@ def test_make_test_depends_on_chromium():
     assert any(line.startswith("test:") and " chromium " in line for line in rules.splitlines())
 
 
-def test_make_lab_passes_allow_root_as_root(tmp_path):
+@pytest.mark.parametrize("uid", [0, 1000], ids=["root", "not root"])
+def test_make_lab_passes_allow_root_only_as_root(tmp_path, uid):
+    """Both branches on any machine: a fake `id` ahead on PATH says who runs make."""
     folder = _bin(tmp_path, jupyter='echo "jupyter $*"')
+    fake = tmp_path / "fake-id"
+    fake.mkdir()
+    (fake / "id").write_text(f'#!/bin/sh\nif [ "$1" = -u ]; then echo {uid}; else exec {shutil.which("id")} "$@"; fi\n')
+    (fake / "id").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}
     done = subprocess.run([MAKE, "-s", "-C", str(paths.PROJECT_ROOT), "lab", f"BIN={folder}", _stamp(folder)],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("jupyter lab --notebook-dir=notebooks")
-    assert ("--allow-root" in done.stdout) == (os.getuid() == 0)
+    assert ("--allow-root" in done.stdout) == (uid == 0)

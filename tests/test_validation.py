@@ -78,6 +78,19 @@ EXPECTED = {
     "scheme_unknown_zone.csv": "2: zone: 'biru' is not a zone (hijau, kuning, merah)",
     "scheme_lower_above_upper.csv": "3: lower: 79.99 is above upper 0.00",
     "year_text.csv": "2: year: 'tahun' is not a year",
+    # hidden characters (issue 20, item 6 and 13): refused with the column named
+    "name_bidi_override.csv": "2: entity_name: format character U+202E (RIGHT-TO-LEFT OVERRIDE) changes how the "
+                              "text reads; remove it",
+    "name_zero_width_space.csv": "2: entity_name: format character U+200B (ZERO WIDTH SPACE) changes how the "
+                                 "text reads; remove it",
+    "name_line_separator.csv": "2: entity_name: line separator U+2028 (LINE SEPARATOR) changes how the "
+                               "text reads; remove it",
+    "url_control_character.csv": "2: source_url: control character U+0007 inside the address; remove it",
+    "url_format_character.csv": "2: source_url: format character U+202E (RIGHT-TO-LEFT OVERRIDE) changes how the "
+                                "text reads; remove it",
+    "opinion_order_within_zone.csv": "2: opinion: published opini Kualitas Tertinggi at 80.00 ranks above opini "
+                                     "Kualitas Tinggi at 86.00 (tests/bad/opinion_order_within_zone.csv:3) "
+                                     "among 2025 kabupaten",
     "zone_unknown.csv": "2: zone: 'biru' must be hijau, kuning, merah or blank",
     "zone_vs_category.csv": "2: zone: zone 'kuning' does not go with category 'A'",
 }

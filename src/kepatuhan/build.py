@@ -15,40 +15,34 @@ stops the workers at once, keeps what was finished and raises `Interrupted`.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
-import re
-import signal
-import sys
-import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__, dataset, errors, paths, site
-from .errors import BuildLocked, DataError, Problem
+from .errors import DataError, Problem
 from .files import atomic_write_bytes, remove_stale_temp_files
+from .guards import resolved
+from .interrupts import interrupts as handled_interrupts
+from .lock import BUILD_DIR, build_lock, cannot_write
+from .manifest import read_manifest, up_to_date
 from .messages import LANGS, Formatter, lang_root, twin
 from .notebooks import notebook_path
 from .page import write_methodology
-from .worker import DEFAULT_TIMEOUT, init_worker, render
+from .reports_index import KINDS, write_index
+from .runners import run_dask, run_pool
+from .worker import DEFAULT_TIMEOUT
 
-BUILD_DIR = ".build"
-KINDS = ("entity", "province", "national")
+__all__ = ["BUILD_DIR", "KINDS", "Interrupted", "Outcome", "Task", "build_lock", "digests", "output_path", "plan",
+           "report_path", "run", "write_index"]
+
 #: Seconds between two saves of the build manifest while reports finish (and once at the end): a site-wide
 #: manifest takes ~30 ms to write, too much after every report; a report finished after the last save of
 #: a killed build is on disk but unrecorded, so the next build makes it again, and nothing is lost.
 MANIFEST_INTERVAL = 1.0
-#: Seconds to wait for a dask scheduler before saying it cannot be reached.
-SCHEDULER_TIMEOUT = 10
-#: A Kemendagri region code ("17", "17.02") or a K/L slug ("kementerian-atr-bpn"): nothing else
-#: becomes part of an output path.
-CODE_PATTERN = re.compile(r"\d{2}(?:\.\d{2}){0,3}|[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class Interrupted(errors.Interrupted):
@@ -106,10 +100,10 @@ class Outcome:
 
 def _code(value, what: str, source: str) -> str:
     """A code that may become part of an output path: a Kemendagri code or a slug, nothing else."""
-    if isinstance(value, str) and CODE_PATTERN.fullmatch(value):
+    fault = paths.code_fault(value)
+    if fault is None:
         return value
-    raise DataError([Problem(source, None, what, f"{value!r} is neither a Kemendagri code nor a slug; "
-                                                 "refusing to build a report path from it")])
+    raise DataError([Problem(source, None, what, f"{fault}; refusing to build a report path from it")])
 
 
 def report_path(kind: str, code: str, year: int, lang: str) -> str:
@@ -184,53 +178,6 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
 
 # -- the driver side ------------------------------------------------------------------------------
 
-def _cannot_write(path: Path, exc: OSError) -> DataError:
-    return DataError([Problem(str(path), None, "", f"cannot write: {exc.strerror or exc}; the build stopped "
-                                                   "and left nothing partial (finished reports are kept)")])
-
-
-_LOCKED: set[Path] = set()  # folders this process is building into (a POSIX lock cannot see its own holder)
-
-
-@contextmanager
-def build_lock(out: Path) -> Iterator[None]:
-    """One build per reports folder.
-
-    A POSIX record lock (lockf) belongs to the driver process alone: it is not inherited by workers
-    and vanishes the moment the driver exits or is killed, so it can never outlive the build.
-    """
-    lock_path = out / BUILD_DIR / "lock"
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        key = lock_path.resolve()
-    except OSError as exc:
-        raise _cannot_write(lock_path, exc) from None
-    if key in _LOCKED:
-        raise BuildLocked([Problem(str(out), None, "", f"another kepatuhan build (pid {os.getpid()}) is writing "
-                                                     "here; wait for it to finish")])
-    try:
-        handle = open(lock_path, "a+")  # noqa: SIM115
-    except OSError as exc:
-        raise _cannot_write(lock_path, exc) from None
-    with handle:
-        try:
-            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "?"
-            raise BuildLocked([Problem(str(out), None, "", f"another kepatuhan build (pid {holder}) is writing here; "
-                                                         "wait for it to finish")]) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        _LOCKED.add(key)
-        try:
-            yield
-        finally:
-            _LOCKED.discard(key)
-
-
 def digests(tasks: list[Task], data: dataset.Dataset) -> dict[str, str]:
     """{slug: hash of what shapes the report}: a report whose hash is unchanged is not rebuilt."""
     code_version = site.code_digest() + site.reference_digest(_data_dir(tasks))
@@ -251,117 +198,45 @@ def _data_date(data: dataset.Dataset) -> str:
 def output_path(out: Path, slug: str) -> Path:
     """Where a report goes; a slug that would land outside `out` (`..`, a symlink) is refused."""
     target = out / f"{slug}.html"
-    if not target.resolve().is_relative_to(out.resolve()):
+    if not resolved(target).is_relative_to(resolved(out)):
         raise DataError([Problem(str(out), None, "", f"report {slug!r} would be written outside the reports "
                                                      "folder; refusing")])
     return target
-
-
-@contextmanager
-def _interrupts() -> Iterator[_Interrupts]:
-    """Ctrl-C and SIGTERM stop a build, held back while a finished report is recorded (main thread only:
-    signals cannot be set elsewhere; there Ctrl-C stays Python's own)."""
-    interrupts = _Interrupts()
-    if threading.current_thread() is not threading.main_thread():
-        yield interrupts
-        return
-    previous = {signum: signal.signal(signum, interrupts.stop) for signum in (signal.SIGINT, signal.SIGTERM)
-                if not (signum == signal.SIGINT and signal.getsignal(signum) is signal.SIG_IGN)}  # nohup stays
-    try:
-        yield interrupts
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-class _Interrupts:
-    """A stop that arrives while a report's page, CSV and record are being written waits until they are
-    all written: otherwise a page could be on disk that the manifest does not know (seen in a test)."""
-
-    def __init__(self) -> None:
-        self.holding = False
-        self.pending = False
-
-    def stop(self, signum, frame) -> None:
-        if self.holding:
-            self.pending = True
-        else:
-            raise KeyboardInterrupt
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        self.holding = True
-        try:
-            yield
-        finally:
-            self.holding = False
-        if self.pending:
-            raise KeyboardInterrupt
 
 
 def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None = None, force: bool = False,
         scheduler: str | None = None, progress: bool = True, timeout: int = DEFAULT_TIMEOUT) -> list[Outcome]:
     """Build the tasks into `out`; raises `Interrupted` on Ctrl-C/SIGTERM, `DataError` when out is unwritable."""
     out = Path(out)
+    resolved(out)  # a loop of symbolic links is said as such, not as "cannot write: File exists"
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _cannot_write(out, exc) from None
+        raise cannot_write(out, exc) from None
     targets = {task.slug: output_path(out, task.slug) for task in tasks}
-    with _interrupts() as interrupts, build_lock(out):
+    with handled_interrupts() as interrupts, build_lock(out):
         state_dir = out / BUILD_DIR
         for folder in {out, state_dir, state_dir / "logs", *(path.parent for path in targets.values())}:
             remove_stale_temp_files(folder)  # of a build that was killed mid-write; nothing else
         return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts)
 
 
-def _read_manifest(path: Path) -> dict:
-    """The previous build's record; an unreadable one is kept aside (`manifest.json.bad`) and ignored."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return {}
-    try:
-        manifest = json.loads(raw)
-    except ValueError:
-        manifest = None
-    if isinstance(manifest, dict) and all(isinstance(v, dict) for v in manifest.values()):
-        return manifest
-    copy = path.with_name(path.name + ".bad")
-    try:
-        atomic_write_bytes(copy, raw)
-    except OSError as exc:
-        raise _cannot_write(copy, exc) from None
-    print(f"{path}: unreadable build manifest (kept as {copy.name}); rebuilding every report", file=sys.stderr)
-    return {}
-
-
 def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts) -> list[Outcome]:
     state_dir = out / BUILD_DIR
     manifest_path = state_dir / "manifest.json"
-    manifest = _read_manifest(manifest_path)
+    manifest = read_manifest(manifest_path)
     header = {"data_version": data.version, "package_version": __version__, "data_date": _data_date(data)}
     outcomes: list[Outcome] = []
     todo: list[tuple[Task, str]] = []
-    hashes = digests(tasks, data)
-    for task in tasks:
-        digest = hashes[task.slug]
-        entry = manifest.get(task.slug, {})
-        if not force and entry.get("hash") == digest and entry.get("status") == "built" \
-                and output_path(out, task.slug).is_file():
-            outcomes.append(Outcome(task.slug, "skipped"))
-            entry.update(kind=task.kind, title=task.title, meta=task.meta)
-        else:
-            todo.append((task, digest))
     scratch = str(state_dir / "executed")
-    bar = _progress(len(tasks), len(outcomes), progress)
-    counts = {"built": 0, "failed": 0, "skipped": len(outcomes)}
+    bar = _NoBar()
+    counts = {"built": 0, "failed": 0, "skipped": 0}
 
     def write(path: Path, content: bytes) -> None:
         try:
             atomic_write_bytes(path, content)
         except OSError as exc:
-            raise _cannot_write(path, exc) from None
+            raise cannot_write(path, exc) from None
 
     saved = {"at": -MANIFEST_INTERVAL}
 
@@ -402,94 +277,38 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
     interrupted = False
     pool = None
     try:
+        hashes = digests(tasks, data)
+        for task in tasks:
+            entry = manifest.get(task.slug, {})
+            if not force and up_to_date(entry, hashes[task.slug], output_path(out, task.slug)):
+                outcomes.append(Outcome(task.slug, "skipped"))
+                entry.update(kind=task.kind, title=task.title, meta=task.meta)
+            else:
+                todo.append((task, hashes[task.slug]))
+        counts["skipped"] = len(outcomes)
+        bar = _progress(len(tasks), len(outcomes), progress)
         if todo and scheduler:
-            _run_dask(todo, header, scratch, scheduler, timeout, finish)
+            run_dask(todo, header, scratch, scheduler, timeout, finish)
         elif todo:
-            pool = _run_pool(todo, header, scratch, workers, timeout, finish)
+            pool = run_pool(todo, header, scratch, workers, timeout, finish)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         bar.close()
-    try:
-        save_manifest()
-        write_index(tasks, out, data, manifest)
-        write_methodology(out)
-    except OSError as exc:
-        raise _cannot_write(out / "index.html", exc) from None
-    finally:
-        if pool is not None:  # its workers stopped their kernels and exited while the index was written
-            pool.shutdown(wait=True)
+    with interrupts.quiet():  # whatever is pressed now: the manifest, landing pages and summary get written
+        try:
+            save_manifest()
+            write_index(tasks, out, data, manifest)
+            write_methodology(out)
+        except OSError as exc:
+            raise cannot_write(out / "index.html", exc) from None
+        finally:
+            if pool is not None:  # its workers stopped their kernels and exited while the index was written
+                pool.shutdown(wait=True)
     outcomes.sort(key=lambda o: o.slug)
-    if interrupted:
+    if interrupted or interrupts.stopped:
         raise Interrupted(outcomes, len(tasks) - len(outcomes))
     return outcomes
-
-
-def _run_pool(todo, header, scratch, workers, timeout, finish) -> ProcessPoolExecutor:
-    """Worker processes started fresh (spawn: no inherited lock, threads or open files).
-
-    Once every report is done the pool is told to close without waiting: the caller writes the index
-    while the workers stop their kernels, then waits for them (`shutdown(wait=True)`)."""
-    import multiprocessing
-
-    pool = ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1, len(todo)),
-                               mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker, initargs=(os.getpid(),))
-    finished = False
-    try:
-        futures = {pool.submit(render, _task_dict(task, header["data_date"]), header, scratch, timeout):
-                   (task, digest) for task, digest in todo}
-        for future in as_completed(futures):
-            task, digest = futures.pop(future)  # its result (the page's bytes) is freed once written
-            finish(task, digest, _result_of(future))
-        finished = True
-    finally:
-        if not finished:  # Ctrl-C, SIGTERM or an unwritable folder: stop the workers now, not after their reports
-            processes = list((getattr(pool, "_processes", None) or {}).values())
-            for process in processes:
-                process.kill()  # their kernels notice their parent is gone and exit within a second
-            for process in processes:
-                process.join(timeout=5)
-            # A worker killed while sending a page leaves half a message in the result pipe, and the pool's
-            # reading thread would wait for the rest forever (seen: a stopped build that never exited). With
-            # this process's own copy of the pipe's write end closed, it reads end-of-file instead.
-            writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
-            if writer is not None:
-                writer.close()
-        pool.shutdown(wait=not finished, cancel_futures=True)
-    return pool
-
-
-def _run_dask(todo, header, scratch, scheduler, timeout, finish) -> None:
-    from distributed import Client
-    from distributed import as_completed as dask_completed
-
-    try:
-        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise DataError([Problem("--scheduler", None, "", f"cannot reach the scheduler at {scheduler} "
-                                                          f"(waited {SCHEDULER_TIMEOUT} s): {exc}")]) from None
-    with client:
-        futures = {client.submit(render, _task_dict(task, header["data_date"]), header, scratch, timeout,
-                                 pure=False): (task, digest) for task, digest in todo}
-        try:
-            for future in dask_completed(list(futures)):
-                task, digest = futures.pop(future)  # released here and on the cluster once written
-                finish(task, digest, _result_of(future))
-        finally:
-            client.cancel(list(futures))  # those not done
-
-
-def _result_of(future) -> dict:
-    try:
-        return future.result()
-    except Exception as exc:  # a worker that died: report it like any failure
-        return {"ok": False, "seconds": 0.0, "cell": None, "error": f"{type(exc).__name__}: {exc}"}
-
-
-def _task_dict(task: Task, data_date: str = "") -> dict:
-    return {"slug": task.slug, "notebook": task.notebook, "parameters": task.parameters, "title": task.title,
-            "links": {**task.links(), "data_date": data_date}}
 
 
 class _NoBar:
@@ -511,44 +330,3 @@ def _progress(total: int, skipped: int, enabled: bool):
     bar = tqdm(total=total, initial=skipped, unit="report", desc="reports", dynamic_ncols=True)
     bar.set_postfix_str(f"done 0 · failed 0 · skipped {skipped}")
     return bar
-
-
-# -- the index ------------------------------------------------------------------------------------
-
-def _index_entries(tasks: list[Task], out: Path, manifest: dict) -> list[Task]:
-    """This build's tasks plus every report an earlier build recorded that is still on disk."""
-    entries = {task.slug: task for task in tasks}
-    for slug, entry in manifest.items():
-        meta = entry.get("meta")
-        if slug in entries or entry.get("kind") not in KINDS or not isinstance(meta, dict) \
-                or not isinstance(slug, str) or not all(CODE_PATTERN.fullmatch(p) for p in slug.split("/")):
-            continue
-        if (out / f"{slug}.html").is_file():
-            entries[slug] = Task(entry["kind"], slug, "", {}, str(entry.get("title", slug)), meta)
-    return list(entries.values())
-
-
-def write_index(tasks: list[Task], out: Path, data: dataset.Dataset, manifest: dict) -> None:
-    """The landing page of each language (site.write_landing) over every report of the manifest still on disk."""
-    from . import site
-
-    reports = []
-    for task in _index_entries(tasks, out, manifest):
-        meta = task.meta
-        score = meta.get("score")
-        score = float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None
-        lang = meta.get("lang") if meta.get("lang") in LANGS else LANGS[0]
-        province = str(meta.get("province") or "")
-        reports.append({
-            "slug": task.slug, "kind": task.kind, "lang": lang, "code": str(meta.get("code") or ""),
-            "name": str(meta.get("name") or task.title), "type": str(meta.get("type") or ""),
-            "province": province, "province_code": str(meta.get("province_code") or ""),
-            "year": meta.get("year") if isinstance(meta.get("year"), int) else None,
-            "score_value": "" if score is None else f"{score:.2f}",
-            "score_shown": "" if score is None else Formatter(lang).num(score),
-            "zone": str(meta.get("zone") or ""), "category": str(meta.get("category") or ""),
-            "status": str(manifest.get(task.slug, {}).get("status", "")),
-            "built": (out / f"{task.slug}.html").is_file()})
-    reports.sort(key=lambda r: (-(r["year"] or 0), KINDS.index(r["kind"]), r["province"], r["name"], r["slug"]))
-    site.write_landing(out, data, reports, out / BUILD_DIR)
-

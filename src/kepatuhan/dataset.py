@@ -112,6 +112,8 @@ def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, 
 
 
 def _is_scheme_table(path: Path) -> bool:
+    if not path.is_file():  # a FIFO would block here, a device never end: the raw-file guards refuse them
+        return False
     try:
         with path.open(encoding="utf-8-sig") as handle:
             first = handle.readline()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataError, Problem
+from .paths import code_fault
 
 MIB = 2**20
 
@@ -31,13 +32,23 @@ class Limits:
     max_cell: int = 128 * 1024  # characters in one cell
 
 
+#: The caps `validate` applies to a raw file: a reviewed list is far below them (no option raises them).
+VALIDATE_LIMITS = Limits()
+#: Columns of a published list's sheet: a list has about ten; a used range of thousands is a width bomb.
+MAX_COLUMNS = 200
+
 #: Leading characters a spreadsheet reads as a formula (CSV injection).
 FORMULA_SIGNS = ("=", "+", "-", "@")
 
 
 def check_input(path: Path, label: str, limits: Limits) -> None:
-    """A regular file within the size cap; an XLSX must be a real, not over-packed, workbook."""
-    info = path.stat()
+    """A regular file within the size cap; an XLSX must be a real, not over-packed, workbook.
+
+    Checked on the file's status alone, so a FIFO or a device is never opened (opening a FIFO blocks)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise DataError([Problem(label, None, "", path_fault(exc))]) from None
     if not stat.S_ISREG(info.st_mode):
         raise DataError([Problem(label, None, "", "is not a regular file (a device, a pipe or a socket?)")])
     if info.st_size > limits.max_bytes:
@@ -66,7 +77,7 @@ def _check_workbook(path: Path, label: str, limits: Limits) -> None:
 
 def read_csv_cells(text: str, label: str, limits: Limits) -> tuple[list[list[str]], list[int]]:
     """Cells and first line of each record of a CSV (',' or ';'); a record spanning lines is an error."""
-    _check_row_count(text.count("\n"), label, limits)
+    check_row_count(text.count("\n"), label, limits)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     previous_limit = csv.field_size_limit(limits.max_cell)
@@ -108,10 +119,12 @@ def read_xlsx_cells(path: Path, label: str, limits: Limits) -> tuple[list[list[s
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise DataError([Problem(label, None, "", f"not an XLSX workbook ({type(exc).__name__}: {exc})")]) from None
     try:
+        sheet = workbook.worksheets[0]
+        _check_used_range(sheet, label, limits)
         table = []
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
             table.append([_cell_text(v) for v in values])
-            _check_row_count(len(table) - 1, label, limits)
+            check_row_count(len(table) - 1, label, limits)
     finally:
         workbook.close()
     lines = list(range(1, len(table) + 1))
@@ -119,6 +132,22 @@ def read_xlsx_cells(path: Path, label: str, limits: Limits) -> tuple[list[list[s
     if problems:
         raise DataError(problems)
     return table, lines
+
+
+def _check_used_range(sheet, label: str, limits: Limits) -> None:
+    """The sheet's used range (its `dimension`, read without reading a row) within the caps: read-only mode
+    pads every row to the range's width, so one cell at XFD1048576 would expand to billions of cells.
+    A sheet that does not state its range is read with rows cut at MAX_COLUMNS and counted as it goes."""
+    columns, rows = sheet.max_column or 0, sheet.max_row or 0
+    if columns <= MAX_COLUMNS:
+        check_row_count(rows - 1, label, limits)
+    else:
+        from openpyxl.utils import get_column_letter
+
+        raise DataError([Problem(label, None, "", f"its first sheet spans {columns} columns and {rows} rows "
+                                                  f"(A1:{get_column_letter(columns)}{rows}), over the caps of "
+                                                  f"{MAX_COLUMNS} columns and {limits.max_rows} rows (raise the "
+                                                  "rows with --max-rows; a published list has a few columns)")])
 
 
 def _cell_text(value) -> str:
@@ -129,7 +158,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _check_row_count(rows: int, label: str, limits: Limits) -> None:
+def check_row_count(rows: int, label: str, limits: Limits) -> None:
     if rows > limits.max_rows:
         raise DataError([Problem(label, None, "", f"has more than {limits.max_rows} rows, the cap for one "
                                                   "published list (raise it with --max-rows)")])
@@ -150,6 +179,9 @@ def cell_problems(label: str, table: list[list[str]], lines: list[int], limits: 
             if odd is not None:
                 problems.append(Problem(label, line, column, f"control character U+{ord(odd):04X} "
                                                              "(a line break or NUL inside a cell?)"))
+            hidden = hidden_character(cell)
+            if hidden:
+                problems.append(Problem(label, line, column, hidden))
             digit = next((c for c in cell if c.isdecimal() and not c.isascii()), None)
             if digit is not None:
                 problems.append(Problem(label, line, column, f"digit {digit!r} (U+{ord(digit):04X}) is not 0-9; "
@@ -157,8 +189,42 @@ def cell_problems(label: str, table: list[list[str]], lines: list[int], limits: 
     return problems
 
 
+#: Characters that change how text reads without showing themselves: format characters (bidi overrides
+#: and isolates, zero-width space and joiners, soft hyphen) and the line and paragraph separators.
+_HIDDEN = {"Cf": "format character", "Zl": "line separator", "Zp": "paragraph separator"}
+
+
+def hidden_character(text: str) -> str | None:
+    """What is wrong with the first hidden character of `text` (a name ending in U+202E reads its finding
+    backwards, a zero-width space makes one name look like another), or None."""
+    for char in text:
+        kind = _HIDDEN.get(unicodedata.category(char))
+        if kind:
+            return (f"{kind} U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')}) changes how the text reads; "
+                    "remove it")
+    return None
+
+
+def path_fault(exc: OSError) -> str:
+    """A path that cannot be looked at, said for a user (a loop of symbolic links, a folder not allowed…)."""
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "is a loop of symbolic links"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def resolved(path: Path) -> Path:
+    """`path.resolve()`, with a loop of symbolic links said in one line (pathlib raises RuntimeError)."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        raise DataError([Problem(str(path), None, "", "is a loop of symbolic links")]) from None
+
+
 def screen_imported(rows: list[dict], label: str) -> tuple[list[dict], list[Problem]]:
-    """Rows safe to write, and the problems of the others: formula-like names, one entity with two results."""
+    """Rows safe to write, and the problems of the others: formula-like names, one entity twice (with two
+    results, or the same row repeated: a source counted twice)."""
     kept, problems = [], []
     seen: dict[tuple, dict] = {}
     for row in rows:
@@ -169,7 +235,11 @@ def screen_imported(rows: list[dict], label: str) -> tuple[list[dict], list[Prob
             continue
         key = (row.get("year"), row.get("entity_code"))
         first = seen.get(key)
-        if first is not None and _result(first) != _result(row):  # the same result twice is harmless
+        if first is not None and _result(first) == _result(row):
+            problems.append(Problem(label, row["source_row"], "name", f"the same row as line {first['source_row']} "
+                                                                      "(a list pasted twice?)"))
+            continue
+        if first is not None:
             problems.append(Problem(label, row["source_row"], "name", f"{row['entity_code']} {row['year']} is "
                                     f"already on line {first['source_row']} with {_result(first)} "
                                     f"(here {_result(row)})"))
@@ -186,14 +256,15 @@ def _result(row: dict) -> str:
 
 
 def output_problems(out: Path, inputs: Iterable[Path], raw_folders: Iterable[Path]) -> list[Problem]:
-    """Import output never goes over an input, into any raw/ folder, or onto a folder."""
-    target = out.resolve()
+    """Import output never goes over an input, under any raw/ folder at any depth, or onto a folder."""
+    target = resolved(out)
     problems = []
     if out.is_dir():
         problems.append(Problem(str(out), None, "", "is a directory; give a file name such as new_list.csv"))
-    if any(target == p.resolve() for p in inputs):
+    if any(target == resolved(p) for p in inputs):
         problems.append(Problem(str(out), None, "", "is the input file; write the import to a new file"))
-    if target.parent.name == "raw" or any(target.parent == f.resolve() for f in raw_folders):
+    under = {*out.absolute().parent.parts, *target.parent.parts}
+    if "raw" in under or any(target.is_relative_to(resolved(f)) for f in raw_folders):
         problems.append(Problem(str(out), None, "", "is inside a raw/ folder, which code never writes; write it "
                                                     "elsewhere, review it, then move it in by hand"))
     return problems
@@ -228,7 +299,9 @@ def reference_problems(regions_path: Path, aliases_path: Path) -> list[Problem]:
                 if not any(c.strip() for c in cells):
                     continue
                 code = cells[where["code"]].strip() if where["code"] < len(cells) else ""
-                if path == regions_path:
+                if path == regions_path and code_fault(code):
+                    problems.append(Problem(label, reader.line_num, "code", code_fault(code)))
+                elif path == regions_path:
                     if code in first_line:
                         problems.append(Problem(label, reader.line_num, "code", f"{code!r} is already on line "
                                                                                 f"{first_line[code]}"))

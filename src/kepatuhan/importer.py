@@ -152,6 +152,8 @@ def _import_row(row: _Row, names: NameIndex, year, province, source_url):
         except ValueError as exc:
             problem("year", str(exc) if row.get("year").isdigit() else f"{row.get('year')!r} is not a year")
             row_year = None
+    elif row_year is None:  # a Tahun column with this cell blank, and no --year: no zone check could run
+        problem("year", "blank, and no --year given")
     score = None
     if row.get("score"):
         try:

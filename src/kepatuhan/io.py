@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import guards
 from .errors import DataError, Problem
 from .paths import display_path
 
@@ -47,14 +48,32 @@ def read_raw_table(path: Path | str) -> RawTable:
     """Read one raw CSV (UTF-8, optional BOM, LF or CRLF) or raise DataError naming each fault."""
     path = Path(path)
     label = display_path(path)
+    limits = guards.VALIDATE_LIMITS  # the importer's guards: no FIFO, no device, no giant file, row or cell
+    check_file(path, "a CSV file")
+    guards.check_input(path, label, limits)
     text = read_text(path, "a CSV file")
     if not text.strip():
         raise DataError([Problem(label, None, "", "file is empty (expected a header row)")])
+    guards.check_row_count(text.count("\n") - 1, label, limits)
+    previous_limit = csv.field_size_limit(limits.max_cell)
+    try:
+        return _read_rows(path, label, text, limits)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _unreadable(exc: csv.Error, limits: guards.Limits) -> str:
+    if "field limit" in str(exc):
+        return f"a cell longer than {limits.max_cell} characters"
+    return f"unreadable CSV: {exc}"
+
+
+def _read_rows(path: Path, label: str, text: str, limits: guards.Limits) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
-        raise DataError([Problem(label, 1, "header", f"unreadable CSV: {exc}")]) from None
+        raise DataError([Problem(label, 1, "header", _unreadable(exc, limits))]) from None
     kind = _kind_of(header, label)
     expected = COLUMNS[kind]
     problems = _header_problems(header, expected, label)
@@ -78,7 +97,7 @@ def read_raw_table(path: Path | str) -> RawTable:
             rows.append([f.strip() for f in fields])
             lines.append(line)
     except csv.Error as exc:
-        problems.append(Problem(label, reader.line_num, "", f"unreadable CSV: {exc}"))
+        problems.append(Problem(label, reader.line_num, "", _unreadable(exc, limits)))
     if problems:
         raise DataError(problems)
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=str)
@@ -91,8 +110,12 @@ def read_raw_table(path: Path | str) -> RawTable:
 def check_file(path: Path, expected: str) -> None:
     """A missing path or a folder where a file belongs, said in one line."""
     label = display_path(path)
-    if not path.exists():
-        raise DataError([Problem(label, None, "", "no such file or directory")])
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise DataError([Problem(label, None, "", "no such file or directory")]) from None
+    except OSError as exc:  # a loop of symbolic links, a folder not allowed
+        raise DataError([Problem(label, None, "", guards.path_fault(exc))]) from None
     if path.is_dir():
         raise DataError([Problem(label, None, "", f"is a directory, expected {expected}")])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -38,9 +39,21 @@ REGIONS_FILE = "regions.csv"
 ALIASES_FILE = "aliases.csv"
 
 
+#: A Kemendagri region code ("17", "17.02") or a K/L slug ("kementerian-atr-bpn"): nothing else becomes
+#: part of an output path, so validation applies it to reference and raw data, and the build again.
+CODE_PATTERN = re.compile(r"\d{2}(?:\.\d{2}){0,3}|[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def code_fault(value) -> str | None:
+    """Why `value` cannot be a region or K/L code, or None when it can."""
+    if isinstance(value, str) and CODE_PATTERN.fullmatch(value):
+        return None
+    return f"{value!r} is neither a Kemendagri code nor a slug (17, 17.02, kementerian-atr-bpn)"
+
+
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the working folder when it lies below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links, named as given
         return str(path)

@@ -156,17 +156,45 @@ def _break_lines(ax, years: list[int], fmt) -> None:
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
 
 
+#: Characters of a name shown in a figure; a longer name is shortened there (the table shows it whole).
+LABEL_CHARACTERS = 40
+#: What a figure shows for a character its font cannot draw (Javanese script, emoji, CJK in DejaVu Sans).
+MISSING_GLYPH = "\u25a1"
+
+
+def figure_label(name) -> str:
+    """A name as a figure shows it: characters the figure's font cannot draw become a white square (one per
+    character, without matplotlib's missing-glyph warning, which `to_png` turns into an error), and a name
+    longer than LABEL_CHARACTERS ends in "…". The report's tables show the full name as published."""
+    text = "".join(c if _drawable(c) else MISSING_GLYPH for c in str(name))
+    return text if len(text) <= LABEL_CHARACTERS else text[:LABEL_CHARACTERS - 1].rstrip() + "\u2026"
+
+
+@functools.lru_cache(maxsize=4096)
+def _drawable(char: str) -> bool:
+    if char.isspace() or char.isascii():
+        return True
+    return _font().get_char_index(ord(char)) != 0
+
+
+@functools.lru_cache(maxsize=1)
+def _font():
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    return get_font(findfont(FontProperties(family=RC["font.family"])))
+
+
 @_styled
 def ranking_figure(table, highlight_code: str | None, title: str, fmt) -> Figure:
     """Dot plot of a ranked table on the full 0–100 scale, the chosen entity highlighted."""
-    longest = max((len(str(n)) for n in table["entity_name"]), default=10)
+    longest = max((len(figure_label(n)) for n in table["entity_name"]), default=10)
     width = 5.0 + 0.065 * longest
     fig, ax = _figure(width, max(2.4, 0.26 * len(table) + 1.4))
     ordered = table.iloc[::-1]
     colors = [HIGHLIGHT if c == highlight_code else ZONE_COLORS.get(z, NEUTRAL)
               for c, z in zip(ordered["entity_code"], ordered["zone"], strict=True)]
     ax.scatter(ordered["score"], range(len(ordered)), color=colors, s=30, zorder=3)
-    ax.set_yticks(range(len(ordered)), [str(n) for n in ordered["entity_name"]])
+    ax.set_yticks(range(len(ordered)), [figure_label(n) for n in ordered["entity_name"]])
     ax.set_ylim(-0.7, len(ordered) - 0.3)
     ax.set_xlim(0, 100)
     _score_axis(ax.xaxis, fmt)
@@ -175,7 +203,7 @@ def ranking_figure(table, highlight_code: str | None, title: str, fmt) -> Figure
     ax.set_title(title)
     extra = ()
     if highlight_code is not None and highlight_code in set(table["entity_code"]):
-        name = str(table.loc[table["entity_code"] == highlight_code, "entity_name"].iloc[0])
+        name = figure_label(table.loc[table["entity_code"] == highlight_code, "entity_name"].iloc[0])
         extra = (Line2D([], [], color=HIGHLIGHT, marker="o", linestyle="", label=name),)
     _zone_legend(fig, fmt, [z for z in grading.ZONES if z in set(table["zone"])], extra=extra)
     return fig
@@ -184,7 +212,7 @@ def ranking_figure(table, highlight_code: str | None, title: str, fmt) -> Figure
 @_styled
 def unit_figure(units, title: str, fmt) -> Figure:
     """Horizontal bars of service units coloured by the category of their score."""
-    longest = max((len(str(n)) for n in units["unit_name"]), default=10)
+    longest = max((len(figure_label(n)) for n in units["unit_name"]), default=10)
     fig, ax = _figure(5.0 + 0.065 * longest, max(2.4, 0.35 * len(units) + 1.2))
     ordered = units.iloc[::-1]
     grades = [grading.classify(s, y) for s, y in zip(ordered["score"], ordered["year"], strict=True)]
@@ -192,7 +220,7 @@ def unit_figure(units, title: str, fmt) -> Figure:
     ax.barh(range(len(ordered)), ordered["score"], color=colors)
     for i, score in enumerate(ordered["score"]):
         ax.text(score + 1, i, fmt.num(score), va="center", fontsize=7, clip_on=True)
-    ax.set_yticks(range(len(ordered)), [str(n) for n in ordered["unit_name"]])
+    ax.set_yticks(range(len(ordered)), [figure_label(n) for n in ordered["unit_name"]])
     ax.set_xlim(0, 112)
     ax.set_xticks(range(0, 101, 20))
     _score_axis(ax.xaxis, fmt)
@@ -268,7 +296,7 @@ def slopegraph(before, after, year_before: int, year_after: int, title: str, fmt
         ax.plot([0, 1], [row.score_a, row.score_b], color=color, marker="o", markersize=4, linewidth=1.2)
         ax.plot([1.01, 1.06], [row.score_b, yb], color="#bdbdbd", linewidth=0.6)
         ax.plot([-0.06, -0.01], [ya, row.score_a], color="#bdbdbd", linewidth=0.6)
-        ax.text(1.07, yb, f"{row.entity_name_b} {fmt.num(row.score_b)}", va="center", fontsize=7)
+        ax.text(1.07, yb, f"{figure_label(row.entity_name_b)} {fmt.num(row.score_b)}", va="center", fontsize=7)
         ax.text(-0.07, ya, fmt.num(row.score_a), va="center", ha="right", fontsize=7)
     ax.set_xticks([0, 1], [str(year_before), str(year_after)])
     ax.set_xlim(-0.35, 2.1)
@@ -294,7 +322,7 @@ def series_figure(frame, title: str, fmt) -> Figure:
         scores = dict(zip(rows["year"].astype(int), rows["score"], strict=True))
         for j, run in enumerate(_runs(sorted(scores))):
             ax.plot([x_of[y] for y in run], [scores[y] for y in run], color=color, marker="o", linewidth=1.4,
-                    label=str(name) if j == 0 else None)
+                    label=figure_label(name) if j == 0 else None)
     _year_axes(ax, years, title, fmt)
     fig.legend(frameon=False, fontsize=7, loc="outside lower center", ncols=3)
     return fig

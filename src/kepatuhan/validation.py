@@ -17,6 +17,7 @@ from . import grading
 from .errors import Problem
 from .io import COLUMNS, LABEL_COLUMNS, RawTable
 from .parsing import URL_PATTERN, parse_canonical_score, parse_flag
+from .paths import code_fault
 
 UNIT_TYPES = (
     "dpmptsp", "dukcapil", "dinkes", "disdik", "dinsos", "puskesmas", "polres", "kantor_pertanahan",
@@ -188,6 +189,9 @@ def _cross_checks(table: RawTable, typed: pd.DataFrame, regions: pd.DataFrame) -
     def need(line, column, code, types=None, what="code"):
         if not _present(code):
             return None
+        if code_fault(code):
+            problems.append(Problem(label, line, column, code_fault(code)))
+            return None
         if code not in known.index:
             message = f"unknown {what} {code!r} (not in data/reference/regions.csv)"
             problems.append(Problem(label, line, column, message))
@@ -279,6 +283,30 @@ def order_problems(entities: pd.DataFrame) -> list[Problem]:
                     low.file, int(low.line), "zone",
                     f"published zona {low.published} at {low.score:.2f} ranks above zona {high['published']} "
                     f"at {high['score']:.2f} ({high['file']}:{high['line']}) among {year} {kind}"))
+    return problems + _opinion_order_problems(rows)
+
+
+def _opinion_order_problems(rows: pd.DataFrame) -> list[Problem]:
+    """Opini levels out of order within one zone, year and entity type: in 2025 Kualitas Tertinggi at
+    80.00 beside Kualitas Tinggi at 86.00 cannot both be right, whatever the (inferred) bands were."""
+    if "opinion" not in rows:
+        return []
+    problems = []
+    levelled = rows[rows["opinion"].map(_present)]
+    if levelled.empty:
+        return []
+    for (year, kind, _zone), group in levelled.groupby(["year", "entity_type", "published"], sort=True):
+        levels = [b.opinion for b in grading.bands_for(int(year)).bands if b.opinion]  # highest band first
+        rank = {level: len(levels) - levels.index(level) for level in levels}
+        group = group[group["opinion"].isin(rank)].sort_values("score", kind="stable")
+        for low in group.itertuples(index=False):
+            beaten = group[(group["score"] > low.score) & (group["opinion"].map(rank) < rank[low.opinion])]
+            if len(beaten):
+                high = beaten.iloc[0]
+                problems.append(Problem(
+                    low.file, int(low.line), "opinion",
+                    f"published opini {low.opinion} at {low.score:.2f} ranks above opini {high['opinion']} "
+                    f"at {high['score']:.2f} ({high['file']}:{high['line']}) among {year} {kind}"))
     return problems
 
 
@@ -342,17 +370,25 @@ def repeated_across_files(tables: dict[str, list[pd.DataFrame]]) -> list[Problem
 
 def name_problems(table: RawTable) -> list[Problem]:
     """Names go into CSV downloads and pages: none may start like a spreadsheet formula or hide a control
-    character (a line break, a NUL)."""
-    from .guards import FORMULA_SIGNS
+    character (a line break, a NUL) or a format character (a bidi override reads a finding backwards);
+    source addresses are links: no control or format character either."""
+    from .guards import FORMULA_SIGNS, hidden_character
 
-    column = {"entity": "entity_name", "unit": "unit_name"}.get(table.kind)
-    if column is None:
-        return []
     problems = []
-    for line, name in table.frame[column].items():
+    column = {"entity": "entity_name", "unit": "unit_name"}.get(table.kind)
+    for line, name in table.frame[column].items() if column else ():
         if name.startswith(FORMULA_SIGNS):
             problems.append(Problem(table.label, int(line), column, f"{name!r} starts with {name[0]!r}, which a "
                                     "spreadsheet runs as a formula; remove the sign"))
         elif any(unicodedata.category(c) == "Cc" for c in name):
             problems.append(Problem(table.label, int(line), column, f"{name!r} holds a control character"))
+        elif hidden_character(name):
+            problems.append(Problem(table.label, int(line), column, hidden_character(name)))
+    for line, url in table.frame["source_url"].items():
+        odd = next((c for c in url if unicodedata.category(c) == "Cc"), None)
+        if odd is not None:
+            problems.append(Problem(table.label, int(line), "source_url", f"control character U+{ord(odd):04X} "
+                                                                          "inside the address; remove it"))
+        elif hidden_character(url):
+            problems.append(Problem(table.label, int(line), "source_url", hidden_character(url)))
     return problems

@@ -42,7 +42,8 @@ KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
 
 def init_worker(parent: int) -> None:
     """First thing in every worker process: die with the driver, and leave Ctrl-C to the driver."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C pending since the spawn is dropped here…
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # …and the driver's block lifted
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -205,12 +206,28 @@ def render(task: dict, header: dict, scratch: str, timeout: int = DEFAULT_TIMEOU
     """Execute one notebook and return its HTML bytes (or the failure); runs in a worker."""
     import atexit
 
+    atexit.unregister(_shutdown_at_exit)
+    atexit.register(_shutdown_at_exit)
+    marker = running_marker(scratch, task["slug"])
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(os.getpid()))
+    try:
+        return _render(task, header, scratch, timeout)
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def running_marker(scratch: str, slug: str) -> Path:
+    """A file that exists while a worker runs the report `slug`: when a worker dies, the driver reads these
+    to know which report it took with it (the pool fails every unfinished report alike)."""
+    return Path(scratch) / "running" / slug.replace("/", "__")
+
+
+def _render(task: dict, header: dict, scratch: str, timeout: int) -> dict:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    atexit.unregister(_shutdown_at_exit)
-    atexit.register(_shutdown_at_exit)
     started = time.perf_counter()
     path = str(notebook_path(task["notebook"]))
     for attempt in range(2):
