@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from kepatuhan import build, dataset, names, paths, site
+from kepatuhan import build, dataset, exports, names, paths, site
 
 #: SYNTHETIC changes made to a temporary copy of data/ only, never to the shipped data.
 SYNTHETIC_URL = "https://example.org/synthetic-test-row"
@@ -156,7 +156,7 @@ def test_downloads_hold_the_whole_dataset_with_credits(two_builds):
     assert len(entities) == len(data.entities) and all(r["source_url"] for r in entities)
     with zipfile.ZipFile(out / "downloads/kepatuhan.xlsx") as book:
         assert "xl/worksheets/sheet1.xml" in book.namelist()
-        assert {i.date_time for i in book.infolist()} == {site.FIXED_ZIP_DATE}
+        assert {i.date_time for i in book.infolist()} == {exports.FIXED_ZIP_DATE}
     readme = (out / "downloads/README.txt").read_text(encoding="utf-8")
     assert "ODbL" in readme and "MIT" in readme and "source_url:" in readme
     index = (out / "index.html").read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ from IPython.display import HTML, Image, display
 
 from . import compare, dataset, findings, grading, maps, national, plots, reconcile, trend
 from .errors import NameNotFound, ReportError
+from .exports import export_table  # noqa: F401  (the notebooks call report.export_table)
 from .messages import LANGS, Formatter
 
 PROVINCE_SETS = ("kabupaten", "kota")
@@ -1135,15 +1136,3 @@ def open_comparison(entities: list[str], first_year: int, last_year: int, lang: 
         except NameNotFound as exc:
             raise ReportError(str(exc)) from None
     return ComparisonReport(data, tuple(dict.fromkeys(codes)), first_year, last_year, lang)
-
-
-def export_table(frame: pd.DataFrame, stem: str, folder: str = "") -> list[str]:
-    """Write `frame` as CSV (UTF-8) and XLSX next to each other; returns the file names written."""
-    import tempfile
-    from pathlib import Path
-
-    target = Path(folder or tempfile.gettempdir())
-    target.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(target / f"{stem}.csv", index=False, encoding="utf-8")
-    frame.to_excel(target / f"{stem}.xlsx", index=False)
-    return [f"{stem}.csv", f"{stem}.xlsx"]

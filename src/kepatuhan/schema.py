@@ -137,3 +137,32 @@ def typed(frame, table: str):
             series = series.map(lambda v: v if v is None or isinstance(v, bool) or v != v else str(v) == "True")
         out[name] = series.astype(dtype)
     return out
+
+
+def datapackage(resources: dict[str, str], version: str) -> dict:
+    """A Frictionless Data Package descriptor of CSV files described here.
+
+    Parameters
+    ----------
+    resources : {table name: path of its CSV relative to the datapackage.json}.
+    version : the data version to state (release and hash).
+
+    Returns
+    -------
+    The descriptor as a dict (write it as JSON beside the files).
+    """
+    return {
+        "profile": "tabular-data-package",
+        "name": "kepatuhan",
+        "title": "Ombudsman RI compliance assessment results (kepatuhan)",
+        "description": "Scores and labels of the Ombudsman RI public-service compliance assessment as published, "
+                       "with the source address on every row, validated and reconciled by the kepatuhan package.",
+        "version": version,
+        "licenses": [{"name": "ODbL-1.0", "title": "Region list: idn-area-data by fityannugroho",
+                      "path": "https://opendatacommons.org/licenses/odbl/1-0/"}],
+        "resources": [
+            {"name": table.replace("_", "-"), "path": path, "profile": "tabular-data-resource", "format": "csv",
+             "encoding": "utf-8", "mediatype": "text/csv", "schema": frictionless_schema(table)}
+            for table, path in resources.items()
+        ],
+    }
