@@ -6,6 +6,7 @@ reference, RELEASE, README, licences) and notebooks/*.ipynb are copied byte for 
 reading data/ directly, so an edit there takes effect without reinstalling.
 """
 
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -27,6 +28,7 @@ class BuildWithData(build_py):
             return
         package = Path(self.build_lib) / "kepatuhan"
         for folder, (source, patterns) in SHIPPED.items():
+            shutil.rmtree(package / folder, ignore_errors=True)  # a file deleted from data/ leaves no stale copy
             for pattern in patterns:
                 for path in sorted((ROOT / source).glob(pattern)):
                     if path.is_file():
