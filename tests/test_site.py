@@ -129,9 +129,10 @@ def test_each_page_links_its_twin_its_years_its_csv_and_carries_citation_tags(tw
     years = sorted(int(y) for y in data.entities.loc[data.entities["entity_code"] == "17.02", "year"])
     assert [int(y) for y in re.findall(r'<a href="(\d{4})\.html">', page)] == [y for y in years if y != 2024]
     assert 'href="2024.csv"' in page and 'name="citation_title"' in page and 'name="DC.title"' in page
-    assert f'content="{data.version}"' in page
+    assert data.release == (dataset.paths.data_root() / "RELEASE").read_text().strip()  # cited, hash beside it
+    assert f'content="{data.release} (hash {data.version})"' in page
     latest = int(data.entities["year"].max())
-    assert f"versi data {data.version} (penilaian sampai {latest})" in page
+    assert f"versi data {data.release} (hash {data.version}) (penilaian sampai {latest})" in page
     assert f'<meta content="{latest}" name="citation_date"/>' in page
 
 
