@@ -54,8 +54,9 @@ lab: $(STAMP) ## Start JupyterLab with the project installed
 bench: $(STAMP) ## Benchmark report building: hand loop vs build, no-op rebuild, floor, scaling
 	@$(BIN)/python -m kepatuhan.bench
 
-geometry: $(STAMP) ## Rebuild data/reference/boundaries/ from ../shared/reference/wilayah-boundaries
-	@$(BIN)/kepatuhan geometry
+geometry: $(STAMP) ## Rebuild data/reference/boundaries/ from SOURCE=DIR (a checkout of cahyadsn/wilayah_boundaries)
+	@test -n "$(SOURCE)" || { echo "make geometry SOURCE=DIR: DIR is a checkout of https://github.com/cahyadsn/wilayah_boundaries" >&2; exit 2; }
+	@$(BIN)/kepatuhan geometry --source "$(SOURCE)"
 
 clean: ## Remove built reports and processed tables (raw data is never touched)
 	@rm -rf reports/*.html reports/entity reports/province reports/national reports/.build data/processed/*.csv data/processed/*.json

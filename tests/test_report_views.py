@@ -260,7 +260,7 @@ def test_an_unknown_section_map_or_unit_type_is_a_report_error_naming_those_that
 
 def test_a_move_across_a_method_break_is_refused_with_why_and_zones_are_captioned_as_zones(shipped):
     national = report.NationalReport(shipped, "en", 2025)
-    with pytest.raises(report.ReportError, match="2024 and 2025 are graded by different schemes"):
+    with pytest.raises(report.ReportError, match="2024 and 2025 were graded by different methods"):
         national.transitions(2024, 2025)
     with pytest.raises(report.ReportError, match="2021 and 2022"):
         national.transitions(2021, 2022)

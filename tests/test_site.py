@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from kepatuhan import build, dataset, findings, names, paths, site
+from kepatuhan import build, dataset, exports, findings, names, paths, site
 
 #: SYNTHETIC changes made to a temporary copy of data/ only, never to the shipped data.
 SYNTHETIC_URL = "https://example.org/synthetic-test-row"
@@ -132,9 +132,10 @@ def test_each_page_links_its_twin_its_years_its_csv_and_carries_citation_tags(tw
     years = sorted(int(y) for y in data.entities.loc[data.entities["entity_code"] == "17.02", "year"])
     assert [int(y) for y in re.findall(r'<a href="(\d{4})\.html">', page)] == [y for y in years if y != 2024]
     assert 'href="2024.csv"' in page and 'name="citation_title"' in page and 'name="DC.title"' in page
-    assert f'content="{data.version}"' in page
+    assert data.release == (dataset.paths.data_root() / "RELEASE").read_text().strip()  # cited, hash beside it
+    assert f'content="{data.release} (hash {data.version})"' in page
     latest = int(data.entities["year"].max())
-    assert f"versi data {data.version} (penilaian sampai {latest})" in page
+    assert f"versi data {data.release} (hash {data.version}) (penilaian sampai {latest})" in page
     assert f'<meta content="{latest}" name="citation_date"/>' in page
 
 
@@ -159,7 +160,7 @@ def test_downloads_hold_the_whole_dataset_with_credits(two_builds):
     assert len(entities) == len(data.entities) and all(r["source_url"] for r in entities)
     with zipfile.ZipFile(out / "downloads/kepatuhan.xlsx") as book:
         assert "xl/worksheets/sheet1.xml" in book.namelist()
-        assert {i.date_time for i in book.infolist()} == {site.FIXED_ZIP_DATE}
+        assert {i.date_time for i in book.infolist()} == {exports.FIXED_ZIP_DATE}
     readme = (out / "downloads/README.txt").read_text(encoding="utf-8")
     assert "ODbL" in readme and "MIT" in readme and "source_url:" in readme
     index = (out / "index.html").read_text(encoding="utf-8")

@@ -225,7 +225,7 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
     state_dir = out / BUILD_DIR
     manifest_path = state_dir / "manifest.json"
     manifest = read_manifest(manifest_path)
-    header = {"data_version": data.version, "package_version": __version__, "data_date": _data_date(data)}
+    header = {"data_version": data.citable_version, "package_version": __version__, "data_date": _data_date(data)}
     outcomes: list[Outcome] = []
     todo: list[tuple[Task, str]] = []
     scratch = str(state_dir / "executed")

@@ -95,11 +95,38 @@ def _parser() -> argparse.ArgumentParser:
     process.set_defaults(handler=cmd_process)
 
     geometry = commands.add_parser("geometry", help="convert the boundary SQL into data/reference/boundaries/")
-    geometry.add_argument("--source", type=Path, help="wilayah_boundaries folder with kab/ and prov/ "
-                          "(default: ../shared/reference/wilayah-boundaries)")
+    geometry.add_argument("--source", type=Path, required=True, metavar="DIR",
+                          help="a checkout of github.com/cahyadsn/wilayah_boundaries (its LICENSE, kab/ and prov/)")
     geometry.add_argument("--data", type=Path, help="data folder (default: data)")
     geometry.set_defaults(handler=cmd_geometry)
+    _add_notebooks_command(commands)
     return parser
+
+
+def _add_notebooks_command(commands) -> None:
+    notebooks = commands.add_parser("notebooks", help="copy the notebooks into a folder for JupyterLab")
+    notebooks.add_argument("folder", type=Path, metavar="COPY_TO", help="folder to copy them into (created)")
+    notebooks.add_argument("--force", action="store_true", help="overwrite notebooks already there")
+    notebooks.set_defaults(handler=cmd_notebooks)
+
+
+def cmd_notebooks(args) -> int:
+    """Copy every shipped notebook (with its outputs) into COPY_TO; never overwrite without --force."""
+    from .files import atomic_write_bytes
+
+    shipped = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+    target = args.folder.expanduser()
+    if target.exists() and not target.is_dir():
+        raise DataError([Problem(paths.display_path(target), None, "", "is a file, expected a folder")])
+    there = [target / p.name for p in shipped if (target / p.name).exists()]
+    if there and not args.force:
+        raise DataError([Problem(paths.display_path(p), None, "", "already exists; use --force to overwrite")
+                         for p in there])
+    for path in shipped:
+        atomic_write_bytes(target / path.name, path.read_bytes())
+    print(f"Copied {len(shipped)} notebooks to {paths.display_path(target)}: "
+          + ", ".join(p.name for p in shipped))
+    return 0
 
 
 def _expand(paths_given: list[Path], data_dir: Path | None = None) -> list[Path]:

@@ -43,6 +43,12 @@ class Dataset:
     aliases: pd.DataFrame
     version: str  # short hash of the raw and reference files
     warnings: list[Problem] = field(default_factory=list)  # only when built from raw/ in this process
+    release: str = ""  # the date-based data release a person cites (data/RELEASE, e.g. 2026.12)
+
+    @property
+    def citable_version(self) -> str:
+        """"2026.12 (hash 3f2a…)": the release to cite, with the content hash that pins it exactly."""
+        return f"{self.release} (hash {self.version})" if self.release else self.version
 
     @cached_property
     def names(self) -> NameIndex:
@@ -82,6 +88,18 @@ def raw_files(data_dir: Path | str | None = None) -> list[Path]:
 
 def data_version(data_dir: Path | str | None = None) -> str:
     return _digest(_input_checksums(data_dir))[:12]
+
+
+RELEASE_FILE = "RELEASE"
+
+
+def data_release(data_dir: Path | str | None = None) -> str:
+    """The release named in the data folder's RELEASE file (first line, e.g. "2026.12"); "" when it has none."""
+    path = paths.data_root(data_dir) / RELEASE_FILE
+    try:
+        return path.read_text(encoding="utf-8").splitlines()[0].strip()
+    except (OSError, IndexError):
+        return ""
 
 
 def validate_files(files: list[Path], regions: pd.DataFrame) -> tuple[dict[str, list], list[Problem]]:
@@ -187,6 +205,7 @@ def _build(data_dir: Path | str | None, files: list[Path] | None) -> Dataset:
         aliases=aliases,
         version=data_version(data_dir),
         warnings=[p for p in problems if p.warning],
+        release=data_release(data_dir),
     )
 
 
@@ -266,8 +285,14 @@ def process(data_dir: Path | str | None = None, force: bool = False) -> tuple[bo
         return False, out
     dataset = build(data_dir)
     out.mkdir(parents=True, exist_ok=True)
+    from .exports import parquet_bytes
+    from .schema import datapackage
+
     for name, frame in dataset.tables().items():
         _atomic_write(out / f"{name}.csv", frame.to_csv(index=False, lineterminator="\n"))
+        atomic_write_bytes(out / f"{name}.parquet", parquet_bytes(frame, name))
+    package = datapackage({name: f"{name}.csv" for name in PROCESSED_TABLES}, dataset.citable_version)
+    _atomic_write(out / "datapackage.json", json.dumps(package, indent=2, ensure_ascii=False) + "\n")
     _atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return True, out
 
@@ -297,14 +322,15 @@ def _load(data_dir, out: Path, manifest: dict) -> Dataset:
         return build(data_dir)
     regions, aliases = read_regions(data_dir)
     tables = {name: _read_processed(out / f"{name}.csv") for name in PROCESSED_TABLES}
-    return Dataset(**tables, regions=regions, aliases=aliases, version=_digest(manifest["inputs"])[:12])
+    return Dataset(**tables, regions=regions, aliases=aliases, version=_digest(manifest["inputs"])[:12],
+                   release=data_release(data_dir))
 
 
 def _shared(data: Dataset) -> Dataset:
     """A new Dataset over copies of `data`'s tables (a few ms; reading them again costs tens), with its name
     index built once."""
     copy = Dataset(**{name: getattr(data, name).copy() for name in (*PROCESSED_TABLES, "regions", "aliases")},
-                   version=data.version, warnings=list(data.warnings))
+                   version=data.version, warnings=list(data.warnings), release=data.release)
     copy.__dict__["names"] = data.names
     return copy
 
@@ -327,7 +353,8 @@ def _read_processed(path: Path) -> pd.DataFrame:
 def _input_checksums(data_dir) -> dict[str, str]:
     files = [*raw_files(data_dir)]
     ref = paths.reference_dir(data_dir)
-    files += [ref / paths.REGIONS_FILE, ref / paths.ALIASES_FILE, ref / grading.SCHEMES_FILE]
+    files += [ref / paths.REGIONS_FILE, ref / paths.ALIASES_FILE, ref / grading.SCHEMES_FILE,
+              paths.data_root(data_dir) / RELEASE_FILE, paths.reference_dir(paths.package_data_root()) / "columns.csv"]
     return {
         f"{p.parent.name}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "missing"
         for p in files

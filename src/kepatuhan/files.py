@@ -11,10 +11,6 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # export_table's frame; the package's writers need no pandas
-    import pandas as pd
 
 #: Every temp file this package makes ends with this; nothing else is ever deleted as "stale".
 TEMP_SUFFIX = ".kepatuhan.tmp"
@@ -62,15 +58,3 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
-
-
-def export_table(frame: pd.DataFrame, stem: str, folder: str = "") -> list[str]:
-    """Write `frame` as CSV (UTF-8) and XLSX next to each other; returns the file names written."""
-    import tempfile
-    from pathlib import Path
-
-    target = Path(folder or tempfile.gettempdir())
-    target.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(target / f"{stem}.csv", index=False, encoding="utf-8")
-    frame.to_excel(target / f"{stem}.xlsx", index=False)
-    return [f"{stem}.csv", f"{stem}.xlsx"]

@@ -32,7 +32,6 @@ DECIMALS = 4
 #: land: at report size they are smaller than a pixel.
 MIN_PART_AREA = 0.00001
 SOURCE = "cahyadsn/wilayah_boundaries"
-DEFAULT_SOURCE_DIR = paths.PROJECT_ROOT.parent / "shared" / "reference" / "wilayah-boundaries"
 
 _ROW = re.compile(
     r"\(\s*'(?P<code>[0-9.]+)'\s*,\s*'(?P<name>(?:[^'\\]|\\.|'')*)'\s*,\s*(?P<lat>[-+0-9.eE]+)\s*,"
@@ -103,12 +102,12 @@ def _polygons(nested: list) -> list:
 
 # -- conversion ----------------------------------------------------------------------------------------
 
-def convert(source_dir: Path | str | None = None, data_dir: Path | str | None = None,
+def convert(source_dir: Path | str, data_dir: Path | str | None = None,
             tolerance: float = TOLERANCE) -> dict[str, Path]:
     """Write data/reference/boundaries/{provinsi,kabkota}.geojson and the licence beside them."""
     import shapely  # the optional `geo` extra: only this step needs it
 
-    source = Path(source_dir) if source_dir else DEFAULT_SOURCE_DIR
+    source = Path(source_dir)
     if not source.is_dir():
         raise DataError([Problem(str(source), None, "", "boundary source folder not found (use --source)")])
     licence = source / "LICENSE"

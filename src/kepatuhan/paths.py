@@ -1,14 +1,32 @@
-"""Where things live. Every other module asks here instead of building paths itself."""
+"""Where things live. Every other module asks here instead of building paths itself.
+
+In a checkout (src/kepatuhan beside pyproject.toml and data/) the data, notebooks and reports are the
+repository's own folders, so an edit to data/ takes effect without reinstalling. Installed from a wheel,
+the data and notebooks are the copies inside the package (`kepatuhan/_data`, `kepatuhan/_notebooks`,
+made by the wheel build), processed tables go to the user's cache folder and reports to ./reports.
+`KEPATUHAN_DATA` (or a `data_dir` argument) points at another data folder.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = PROJECT_ROOT / "data"
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-REPORTS_DIR = PROJECT_ROOT / "reports"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parents[1]
+#: True when running from the repository (editable install or PYTHONPATH=src), not from a wheel.
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "data" / "reference").is_dir()
+PACKAGED_DATA = PACKAGE_DIR / "_data"
+DATA_DIR = PROJECT_ROOT / "data" if IN_CHECKOUT else PACKAGED_DATA
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks" if IN_CHECKOUT else PACKAGE_DIR / "_notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports" if IN_CHECKOUT else Path.cwd() / "reports"
+DATA_ENV = "KEPATUHAN_DATA"
+
+
+def package_data_root() -> Path:
+    """The data that came with the code (the checkout's data/ or the wheel's copy), whatever KEPATUHAN_DATA says."""
+    return DATA_DIR
 
 
 def raw_dir(data_dir: Path | str | None = None) -> Path:
@@ -20,13 +38,21 @@ def reference_dir(data_dir: Path | str | None = None) -> Path:
 
 
 def processed_dir(data_dir: Path | str | None = None) -> Path:
-    return data_root(data_dir) / "processed"
+    """data/processed, or for the data inside an installed package a folder of the user's cache (the
+    package's folder may be read-only and belongs to pip)."""
+    root = data_root(data_dir)
+    if root == PACKAGED_DATA.resolve():
+        from . import __version__
+
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        return cache / "kepatuhan" / __version__ / "processed"
+    return root / "processed"
 
 
 def data_root(data_dir: Path | str | None = None) -> Path:
-    """An empty or missing value means the project's own data folder."""
+    """The data folder: `data_dir` when given, else $KEPATUHAN_DATA when set, else the package's own data."""
     if data_dir is None or str(data_dir) == "":
-        return DATA_DIR
+        data_dir = os.environ.get(DATA_ENV) or DATA_DIR
     return Path(data_dir).expanduser().resolve()
 
 

@@ -11,10 +11,7 @@ understands "Pemkab Rejang Lebong", "Kab. Rejang" or "17.02" from file:// with n
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -28,8 +25,6 @@ DOWNLOADS = "downloads"
 #: The columns of a report's CSV, in order: what was shown, and where it was published.
 CSV_COLUMNS = ("section", "year", "code", "name", "type", "province", "score", "zone", "category", "opinion",
                "source_url")
-#: Zip entries get this date, so the XLSX download is byte-identical from one build to the next.
-FIXED_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 
 # -- what a report shows --------------------------------------------------------------------------
@@ -143,66 +138,83 @@ def reference_digest(data_dir: str = "") -> str:
 DATASET_TABLES = ("entities", "units", "aggregates")
 
 
-def _stable_zip(raw: bytes) -> bytes:
-    """The same zip with fixed entry dates and order: openpyxl stamps the time of writing."""
-    source = zipfile.ZipFile(io.BytesIO(raw))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time as "modified"
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", content)
-            target.writestr(fixed, content)
-    return out.getvalue()
-
-
 def dataset_xlsx(data: dataset.Dataset) -> bytes:
-    from datetime import datetime
+    from .exports import xlsx_bytes
 
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name in DATASET_TABLES:
-            getattr(data, name).to_excel(writer, sheet_name=name, index=False)
-        book = writer.book
-        book.properties.created = book.properties.modified = datetime(2020, 1, 1)
-        book.properties.creator = "kepatuhan"
-    return _stable_zip(buffer.getvalue())
+    return xlsx_bytes({name: getattr(data, name) for name in DATASET_TABLES})
+
+
+def _typed_downloads(data: dataset.Dataset) -> dict[str, bytes]:
+    """{file name: content} of the typed formats: a Parquet file per table, a Stata file per table, the XLSX."""
+    from .exports import parquet_bytes, stata_bytes
+
+    files = {}
+    for name in DATASET_TABLES:
+        frame = getattr(data, name)
+        files[f"kepatuhan-{name}.parquet"] = parquet_bytes(frame, name)
+        files[f"kepatuhan-{name}.dta"] = stata_bytes(frame, name, label=f"kepatuhan {name} {data.citable_version}")
+    files["kepatuhan.xlsx"] = dataset_xlsx(data)
+    return files
 
 
 def write_downloads(out: Path, data: dataset.Dataset, state: Path | None = None) -> dict[str, str]:
-    """The whole validated dataset as CSV (one file per table) and XLSX, with a README of columns and licences.
+    """The whole validated dataset as CSV (one file per table) with Parquet and Stata (.dta 118) beside each, one
+    XLSX, a Frictionless datapackage.json and a README codebook of columns, version and licences.
 
-    The XLSX costs ~0.3 s to write: with a `state` folder, its key (the tables, the README, the
-    package) is kept there and an unchanged workbook that is still on disk is not written again."""
+    The typed files cost ~1 s to write: with a `state` folder, their key (the tables, the README, the package) is
+    kept there and unchanged files that are still on disk are not written again."""
+    import json
+
+    from .schema import datapackage
+
     files, contents = {}, {}
     for name in DATASET_TABLES:
         contents[name] = csv_bytes(getattr(data, name))
         files[name] = f"{DOWNLOADS}/kepatuhan-{name}.csv"
     contents["readme"] = downloads_readme(data).encode("utf-8")
     files["readme"] = f"{DOWNLOADS}/README.txt"
+    package = datapackage({name: f"kepatuhan-{name}.csv" for name in DATASET_TABLES}, data.citable_version)
+    contents["datapackage"] = (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    files["datapackage"] = f"{DOWNLOADS}/datapackage.json"
     for name, content in contents.items():
         atomic_write_bytes(out / files[name], content)
+    typed_names = [f"kepatuhan-{n}.{ext}" for n in DATASET_TABLES for ext in ("parquet", "dta")] + ["kepatuhan.xlsx"]
     files["xlsx"] = f"{DOWNLOADS}/kepatuhan.xlsx"
+    for name in DATASET_TABLES:
+        files[f"{name}_parquet"] = f"{DOWNLOADS}/kepatuhan-{name}.parquet"
+        files[f"{name}_dta"] = f"{DOWNLOADS}/kepatuhan-{name}.dta"
     key = hashlib.sha256(b"".join(hashlib.sha256(c).digest() for c in contents.values())
                          + code_digest().encode()).hexdigest()
     stamp = state / "downloads.sha256" if state is not None else None
-    if stamp is None or not (out / files["xlsx"]).is_file() or not stamp.is_file() or stamp.read_text() != key:
-        atomic_write_bytes(out / files["xlsx"], dataset_xlsx(data))
+    missing = any(not (out / DOWNLOADS / name).is_file() for name in typed_names)
+    if stamp is None or missing or not stamp.is_file() or stamp.read_text() != key:
+        for name, content in _typed_downloads(data).items():
+            atomic_write_bytes(out / DOWNLOADS / name, content)
         if stamp is not None:
             atomic_write_bytes(stamp, key.encode())
-    return {name: files[name] for name in (*DATASET_TABLES, "xlsx", "readme")}
+    return {name: files[name] for name in (*DATASET_TABLES, "xlsx", "readme", "datapackage",
+                                           *(f"{n}_{ext}" for n in DATASET_TABLES for ext in ("parquet", "dta")))}
 
 
 def downloads_readme(data: dataset.Dataset) -> str:
+    """The codebook: every column of every download with type, unit, allowed values and a description in
+    English and Indonesian, all from data/reference/columns.csv."""
+    from .schema import columns
+
     f = Formatter("en")
-    lines = [f("site.readme.title", version=data.version), "", f("site.readme.intro"), ""]
+    lines = [f("site.readme.title", version=data.citable_version), "", f("site.readme.intro"), "",
+             f("site.readme.formats"), ""]
     for name in DATASET_TABLES:
-        lines.append(f"kepatuhan-{name}.csv ({len(getattr(data, name))} rows; also a sheet of kepatuhan.xlsx)")
-        lines += [f"  {column}: {f(f'site.column.{column}') if f.has(f'site.column.{column}') else ''}".rstrip()
-                  for column in getattr(data, name).columns]
+        described = columns(name)
+        lines.append(f"kepatuhan-{name}.csv ({len(getattr(data, name))} rows; also .parquet, .dta and a sheet of "
+                     "kepatuhan.xlsx)")
+        for column in getattr(data, name).columns:
+            c = described[column]
+            facts = ", ".join(part for part in (c.type, c.unit, "required" if c.required else "may be blank") if part)
+            lines.append(f"  {column}: {c.description_en} ({facts})")
+            lines.append(f"    [id] {c.description_id}")
+            if c.allowed:
+                lines.append(f"    values: {', '.join(c.allowed)}")
         lines.append("")
     lines += [f("site.readme.licences"), ""]
     return "\n".join(lines)

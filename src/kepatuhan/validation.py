@@ -13,74 +13,51 @@ import unicodedata
 import pandas as pd
 import pandera.pandas as pa
 
-from . import grading
+from . import grading, schema
 from .errors import Problem
 from .io import COLUMNS, LABEL_COLUMNS, RawTable
 from .parsing import URL_PATTERN, parse_canonical_score, parse_flag
 from .paths import code_fault
 
-UNIT_TYPES = (
-    "dpmptsp", "dukcapil", "dinkes", "disdik", "dinsos", "puskesmas", "polres", "kantor_pertanahan",
-)
+#: Vocabularies of data/reference/columns.csv (the one schema of the published tables).
+UNIT_TYPES = schema.columns("units")["unit_type"].allowed
 PEMDA_UNIT_TYPES = UNIT_TYPES[:6]
-AGGREGATE_TYPES = (
-    "all", "kementerian", "lembaga", "provinsi", "kota", "kabupaten", "pemda", "kabkota",
-    *UNIT_TYPES,
-)
+AGGREGATE_TYPES = schema.columns("aggregates")["entity_type"].allowed
 #: `sampled` counts the loci of a sample (2025) where `assessed` counts a near-census; `mean_score`
 #: carries a published mean score in `percent` over `count` loci.
-MEASURES = ("assessed", "sampled", "mean_score", *grading.ZONES, *grading.CATEGORIES)
+MEASURES = schema.columns("aggregates")["measure"].allowed
 UNIT_PARENTS = {"polres": "polri", "kantor_pertanahan": "kementerian-atr-bpn"}
-_URL = URL_PATTERN
 _URL_ERROR = "must be an http(s) address (source_url)"
+#: Raw kind → the published table whose columns.csv rows describe its columns.
+_TABLE_OF = {"entity": "entities", "unit": "units", "aggregate": "aggregates"}
 
 
-def _text(values, error, nullable=False):
-    return pa.Column(str, pa.Check.isin(values, error=error), nullable=nullable)
+def _pandera_column(column: schema.Column) -> pa.Column:
+    """One column's checks as columns.csv states them; the messages are those `kepatuhan validate` prints."""
+    blank = not column.required
+    if column.type == "integer":
+        dtype = "Int64"
+    else:
+        dtype = {"number": float, "boolean": bool}.get(column.type, str)
+    checks = []
+    if column.allowed:
+        checks.append(pa.Check.isin(column.allowed, error="must be " + schema.values_text(column.allowed, blank)))
+    elif column.format == "uri":
+        checks.append(pa.Check.str_matches(URL_PATTERN, error=_URL_ERROR))
+    elif column.type == "string" and column.required:
+        checks.append(pa.Check.str_length(min_value=1, error="must not be blank"))
+    if column.minimum is not None and column.maximum is not None:
+        checks.append(pa.Check.in_range(column.minimum, column.maximum,
+                                        error=f"must be between {column.minimum:g} and {column.maximum:g}"))
+    elif column.minimum == 0:
+        checks.append(pa.Check.ge(0, error="must not be negative"))
+    return pa.Column(dtype, checks, nullable=blank, coerce=column.type == "integer")
 
-
-_SCORE = pa.Column(float, pa.Check.in_range(0, 100, error="must be between 0 and 100"))
-_OPTIONAL_SCORE = pa.Column(float, pa.Check.in_range(0, 100, error="must be between 0 and 100"), nullable=True)
-_ZONE = _text(grading.ZONES, "must be hijau, kuning, merah or blank", nullable=True)
-_CATEGORY = _text(grading.CATEGORIES, "must be one of A–E or blank", nullable=True)
-_SOURCE = pa.Column(str, pa.Check.str_matches(_URL, error=_URL_ERROR))
-_NONEMPTY = pa.Column(str, pa.Check.str_length(min_value=1, error="must not be blank"))
-_YEAR = pa.Column(int)
 
 SCHEMAS = {
-    "entity": pa.DataFrameSchema({
-        "year": _YEAR,
-        "entity_code": _NONEMPTY,
-        "entity_type": _text(
-            ("kementerian", "lembaga", "provinsi", "kabupaten", "kota"),
-            "must be kementerian, lembaga, provinsi, kabupaten or kota",
-        ),
-        "entity_name": _NONEMPTY,
-        "province_code": pa.Column(str, nullable=True),
-        "score": _OPTIONAL_SCORE, "zone": _ZONE, "category": _CATEGORY, "source_url": _SOURCE,
-    }),
-    "unit": pa.DataFrameSchema({
-        "year": _YEAR,
-        "unit_code": _NONEMPTY,
-        "unit_name": _NONEMPTY,
-        "unit_type": _text(UNIT_TYPES, "must be one of " + ", ".join(UNIT_TYPES)),
-        "parent_code": _NONEMPTY,
-        "location_code": _NONEMPTY,
-        "province_code": _NONEMPTY,
-        "score": _SCORE, "zone": _ZONE, "category": _CATEGORY, "source_url": _SOURCE,
-    }),
-    "aggregate": pa.DataFrameSchema({
-        "year": _YEAR,
-        "scope_code": pa.Column(str, nullable=True),
-        "entity_type": _text(AGGREGATE_TYPES, "must be one of " + ", ".join(AGGREGATE_TYPES)),
-        "measure": _text(MEASURES, "must be one of " + ", ".join(MEASURES)),
-        "count": pa.Column("Int64", pa.Check.ge(0, error="must not be negative")),
-        "percent": pa.Column(
-            float, pa.Check.in_range(0, 100, error="must be between 0 and 100 or blank"),
-            nullable=True,
-        ),
-        "source_url": _SOURCE,
-    }),
+    kind: pa.DataFrameSchema({name: _pandera_column(schema.columns(_TABLE_OF[kind])[name])
+                              for name in COLUMNS[kind]})
+    for kind in COLUMNS
 }
 
 

@@ -9,6 +9,7 @@ templates in `templates/fragments` (`markup`, autoescaped, so strings from data 
 """
 
 from ..errors import ReportError
+from ..exports import export_table  # an analyst's export, reachable as report.export_table too
 from .comparison import ComparisonReport
 from .entity import EntityReport
 from .markup import figure, paragraphs, table
@@ -19,5 +20,6 @@ from .tables import conflicts_table
 from .view import Section
 
 __all__ = ["ComparisonReport", "EntityReport", "NationalReport", "ProvinceReport", "ReportError", "Section",
+           "export_table",
            "check_parameters", "conflicts_table", "figure", "open_comparison", "open_entity", "open_national",
            "open_province", "paragraphs", "table"]
