@@ -83,12 +83,34 @@ def test_transitions_count_only_entities_seen_in_both():
     entities = _entities([("a", 2023, 90.0, "kota", "1"), ("a", 2024, 80.0, "kota", "1"),
                           ("b", 2023, 60.0, "kota", "1"), ("b", 2024, 60.0, "kota", "1"),
                           ("c", 2023, 95.0, "kota", "1"), ("d", 2024, 40.0, "kota", "1")])
-    matrix = national.transitions(entities, 2023, 2024)
-    assert list(matrix.index) == ["A", "B", "C", "D", "E"]
+    matrix = national.transitions(entities, 2023, 2024, by="category")
+    assert list(matrix.index) == ["A", "B", "C", "D", "E"] and matrix.attrs["by"] == "category"
     assert int(matrix.to_numpy().sum()) == 2  # c and d are seen in one year only
     assert matrix.loc["A", "B"] == 1 and matrix.loc["C", "C"] == 1
-    across = national.transitions(entities, 2021, 2024)  # zones when a year has no categories
-    assert list(across.index) == ["hijau", "kuning", "merah"]
+    zones = national.transitions(entities, 2023, 2024)
+    assert list(zones.index) == ["hijau", "kuning", "merah"] and zones.loc["hijau", "hijau"] == 1
+
+
+def test_transitions_count_label_only_rows_that_carry_a_zone(shipped):
+    e = shipped.entities
+    zoned = {y: set(e.loc[(e["year"] == y) & e["zone"].isin(["hijau", "kuning", "merah"]), "entity_code"])
+             for y in (2023, 2024)}
+    matrix = national.transitions(e, 2023, 2024)
+    assert int(matrix.to_numpy().sum()) == len(zoned[2023] & zoned[2024])
+    label_only = set(e.loc[(e["year"] == 2024) & e["score"].isna(), "entity_code"]) & zoned[2023] & zoned[2024]
+    assert label_only, "the shipped data hold label-only rows zoned in both years"
+    with_category = set(e.loc[(e["year"] == 2024) & e["category"].notna(), "entity_code"])
+    assert int(national.transitions(e, 2023, 2024, by="category").to_numpy().sum()) <= len(with_category)
+
+
+@pytest.mark.parametrize("years", [(2024, 2025), (2021, 2022)])
+def test_transitions_across_a_method_break_are_refused_in_words(shipped, years):
+    from kepatuhan.errors import KepatuhanError
+
+    with pytest.raises(KepatuhanError, match="graded by different methods"):
+        national.transitions(shipped.entities, *years)
+    moves = national.zone_moves(shipped.entities, *years)
+    assert not moves["comparable"].any() and moves["reason"].str.contains(str(years[1])).all()
 
 
 def test_panel_model_refuses_too_few_entities():

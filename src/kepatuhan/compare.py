@@ -83,6 +83,15 @@ def ranked(group: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def unranked(group: pd.DataFrame) -> pd.DataFrame:
+    """The label-only rows of `group` (no score, so no rank): by zone (hijau, kuning, merah), then name."""
+    zone_order = {"hijau": 0, "kuning": 1, "merah": 2}
+    rows = group[group["score"].isna()].assign(rank=pd.NA)
+    rows = rows.assign(_order=rows["zone"].map(zone_order)).sort_values(
+        ["_order", "entity_name", "entity_code"], kind="stable").drop(columns="_order")
+    return rows.reset_index(drop=True)
+
+
 def province_list(entities: pd.DataFrame, year: int, province_code: str) -> pd.DataFrame:
     """Every pemda of one province in one year with its label, label-only rows included.
 
@@ -94,10 +103,7 @@ def province_list(entities: pd.DataFrame, year: int, province_code: str) -> pd.D
     rows = rows[(rows["province_code"] == province_code) & rows["entity_type"].isin(PEMDA_TYPES)]
     province = rows[rows["entity_type"] == "provinsi"].assign(rank=pd.NA)
     peers = ranked(rows[rows["entity_type"].isin(PEER_TYPES)])
-    zone_order = {"hijau": 0, "kuning": 1, "merah": 2}
-    unscored = rows[rows["entity_type"].isin(PEER_TYPES) & rows["score"].isna()].assign(rank=pd.NA)
-    unscored = unscored.assign(_order=unscored["zone"].map(zone_order)).sort_values(
-        ["_order", "entity_name", "entity_code"], kind="stable").drop(columns="_order")
+    unscored = unranked(rows[rows["entity_type"].isin(PEER_TYPES)])
     out = pd.concat([province, peers, unscored], ignore_index=True)
     out["rank"] = out["rank"].astype("Int64")
     out["label_only"] = out["score"].isna()
@@ -171,6 +177,34 @@ def across_provinces(entities: pd.DataFrame, year: int) -> GroupTest:
     epsilon_sq = float(result.statistic) * (total + 1) / (total**2 - 1)
     return GroupTest("Kruskal–Wallis H", n, float(result.statistic), float(result.pvalue), epsilon_sq,
                      "epsilon²")
+
+
+def group_table(result: GroupTest, entities: pd.DataFrame, year: int, names: dict[str, str]) -> pd.DataFrame:
+    """A group test as a tidy frame: one row per group with its name, n and median, and the test's figures.
+
+    `names` maps a group key (a province code, an entity type) to the name a reader knows it by.
+    `statistic`, `p_value` and `effect` repeat on every row and are blank when the test was refused
+    (`reason` says why); the groups are then those that were large enough, or none.
+    """
+    group = scored(year_table(entities, year))
+    if not result.name.startswith("Mann"):
+        group = group[group["entity_type"].isin(PEER_TYPES)]
+    column = "entity_type" if result.name.startswith("Mann") else "province_code"
+    medians = group.groupby(column)["score"].median()
+    keys = [str(k) for k in result.n]
+    return pd.DataFrame({
+        "test": pd.Series([result.name] * len(keys), dtype="string"),
+        "year": pd.Series([int(year)] * len(keys), dtype="Int64"),
+        "group_code": pd.Series(keys, dtype="string"),
+        "group": pd.Series([names.get(k, k) for k in keys], dtype="string"),
+        "n": pd.Series([int(result.n[k]) for k in keys], dtype="Int64"),
+        "median": pd.Series([float(medians.get(k, float("nan"))) for k in keys], dtype=float),
+        "statistic": pd.Series([result.statistic] * len(keys), dtype=float),
+        "p_value": pd.Series([result.p_value] * len(keys), dtype=float),
+        "effect": pd.Series([result.effect] * len(keys), dtype=float),
+        "effect_name": pd.Series([result.effect_name] * len(keys), dtype="string"),
+        "reason": pd.Series([result.reason] * len(keys), dtype="string"),
+    })
 
 
 def score_distribution(entities: pd.DataFrame, year: int, entity_type: str) -> pd.Series:

@@ -161,15 +161,8 @@ def group_test_meaning(result: compare.GroupTest, year: int, entities: pd.DataFr
     """A done group test with its groups named, their n and median, and the size of the effect."""
     if not result.done:
         return None
-    group = compare.year_table(entities, year)
     kind = "kota_vs_kabupaten" if result.name.startswith("Mann") else "across_provinces"
-    groups = []
-    for key, n in result.n.items():
-        if kind == "kota_vs_kabupaten":
-            scores = group.loc[group["entity_type"] == key, "score"]
-        else:
-            scores = group.loc[(group["province_code"] == key) & group["entity_type"].isin(compare.PEER_TYPES),
-                               "score"]
-        groups.append((names.get(key, key), int(n), float(scores.median())))
+    table = compare.group_table(result, entities, year, names)
+    groups = [(str(g), int(n), float(m)) for g, n, m in zip(table["group"], table["n"], table["median"], strict=True)]
     return GroupFinding(kind, int(year), tuple(groups), float(result.p_value), float(result.effect),
                        result.effect_name, effect_size(result.effect, result.effect_name), result.p_value < alpha)

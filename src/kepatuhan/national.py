@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import grading
+from .errors import ReportError
 from .trend import MIN_TREND_POINTS, TrendFit, ols
 
 #: Fewest entities (each with ≥ 2 years) the panel model accepts.
@@ -63,21 +64,69 @@ def green_share_trend(counts: pd.DataFrame, year: int | None = None) -> TrendFit
     return ols(scheme.name, years, share.index.to_numpy(dtype=float), (share["share"] * 100).to_numpy())
 
 
-def transitions(entities: pd.DataFrame, from_year: int, to_year: int) -> pd.DataFrame:
+def pairs(entities: pd.DataFrame, from_year: int, to_year: int) -> pd.DataFrame:
+    """Entities with a row in both years, one row each: `from_<column>` and `to_<column>` side by side.
+
+    Label-only rows are kept (their score is blank), so a caller decides what counts: a score for a
+    change, a zone or a category for a move.
+    """
+    keep = ["entity_code", *(c for c in ("score", "zone", "category", "opinion") if c in entities)]
+    before = entities.loc[entities["year"] == from_year, keep].drop_duplicates("entity_code")
+    after = entities.loc[entities["year"] == to_year, keep].drop_duplicates("entity_code")
+    both = before.merge(after, on="entity_code", suffixes=("_from", "_to"))
+    both = both.rename(columns={f"{c}_{end}": f"{end}_{c}" for c in keep[1:] for end in ("from", "to")})
+    return both.sort_values("entity_code", kind="stable").reset_index(drop=True)
+
+
+def method_break(from_year: int, to_year: int) -> str | None:
+    """Why two assessment years cannot be compared (a change of grading scheme), or None when they can."""
+    if grading.same_scheme(from_year, to_year):
+        return None
+    before, after = grading.scheme_for(from_year).name, grading.scheme_for(to_year).name
+    return (f"{from_year} and {to_year} were graded by different methods ({before}; {after}): "
+            "scores and labels of one are not on the scale of the other")
+
+
+def zone_moves(entities: pd.DataFrame, from_year: int, to_year: int) -> pd.DataFrame:
+    """Every entity with a zone in both years, label-only rows included: `from_zone`, `to_zone`, `move`.
+
+    `move` is up, down or same (hijau above kuning above merah); `comparable` is False, with the
+    `reason`, when a change of grading method lies between the two years.
+    """
+    both = pairs(entities, from_year, to_year)
+    both = both[both["from_zone"].isin(grading.ZONES) & both["to_zone"].isin(grading.ZONES)].copy()
+    order = {zone: place for place, zone in enumerate(grading.ZONES)}  # 0 = hijau, the best
+    step = both["from_zone"].map(order) - both["to_zone"].map(order)
+    both["move"] = ["up" if s > 0 else "down" if s < 0 else "same" for s in step]
+    reason = method_break(from_year, to_year)
+    both["comparable"] = reason is None
+    both["reason"] = reason
+    return both.reset_index(drop=True)
+
+
+def transitions(entities: pd.DataFrame, from_year: int, to_year: int, by: str = "zone") -> pd.DataFrame:
     """Crosstab of grade in `from_year` (rows) against `to_year` (columns), entities seen in both.
 
-    Categories when both years share a scheme that has them (2022–2024); zones otherwise. Label-only
-    rows count: a published zone is a fact.
+    By zone (default) every entity with a zone in both years counts, label-only rows included: a
+    published zone is a fact. By category only those with a category in both years count (the
+    categories A–E exist only where the scheme table gives them). ``attrs["by"]`` says which. Two
+    years graded by different methods are refused with a ReportError that says why.
     """
-    by_category = grading.same_scheme(from_year, to_year) and grading.bands_for(from_year).has("category")
-    column = "category" if by_category else "zone"
-    labels = list(grading.CATEGORIES if by_category else grading.ZONES)
-    both = entities[entities["year"].isin([from_year, to_year])].pivot_table(
-        index="entity_code", columns="year", values=column, aggfunc="first").dropna()
-    if not {from_year, to_year} <= set(both.columns):
-        both = pd.DataFrame({from_year: pd.Series(dtype=str), to_year: pd.Series(dtype=str)})
-    table = pd.crosstab(both[from_year], both[to_year]).reindex(index=labels, columns=labels, fill_value=0)
+    reason = method_break(from_year, to_year)
+    if reason is not None:
+        raise ReportError(f"no transitions from {from_year} to {to_year}: {reason}")
+    if by == "zone":
+        both, labels = zone_moves(entities, from_year, to_year), list(grading.ZONES)
+    elif by == "category" and all(grading.bands_for(y).has("category") for y in (from_year, to_year)):
+        both = pairs(entities, from_year, to_year).dropna(subset=["from_category", "to_category"])
+        labels = list(grading.CATEGORIES)
+    else:
+        years = ", ".join(map(str, grading.default_schemes().years_with("category")))
+        raise ReportError(f"transitions are by 'zone' or by 'category' (categories exist in {years}), "
+                          f"not {by!r} for {from_year}–{to_year}")
+    table = pd.crosstab(both[f"from_{by}"], both[f"to_{by}"]).reindex(index=labels, columns=labels, fill_value=0)
     table.index.name, table.columns.name = str(from_year), str(to_year)
+    table.attrs["by"] = by
     return table
 
 

@@ -1021,8 +1021,8 @@ class NationalReport(View):
 
     def transitions(self, from_year: int, to_year: int) -> HTML:
         f = self.f
-        matrix = national.transitions(self.data.entities, from_year, to_year)
-        kind = "category" if from_year >= 2022 else "zone"
+        matrix = national.transitions(self.data.entities, from_year, to_year, by="category")
+        kind = matrix.attrs["by"]
         labels = {v: f(f"{kind}.{v}.short") for v in [*matrix.index, *matrix.columns]}
         frame = pd.DataFrame({f("transition.corner", a=from_year, b=to_year): [labels[v] for v in matrix.index],
                               **{labels[c]: [str(int(v)) for v in matrix[c]] for c in matrix.columns}})

@@ -1,0 +1,17 @@
+"""Answers as tidy DataFrames, for analysts: scores, ranks, changes, zone moves, shares, group tests.
+
+Every function loads the dataset like :func:`kepatuhan.dataset.load` (``data_dir=""`` is the project's
+data), accepts provinces and entities as people type them ("Jateng", "Pemkab Rejang Lebong", "17.02")
+and returns a DataFrame with typed columns, codes as strings and snake_case English column names.
+Figures that rest on a subset say how large it is (``n_with_data``, ``n_published``, ``small_n``).
+A name that matches nothing raises :class:`kepatuhan.errors.NameNotFound` with suggestions; a
+comparison across a change of grading method says so (``comparable=False`` and the ``reason``).
+"""
+
+from __future__ import annotations
+
+from .groups import group_tests
+from .moves import changes, zone_moves
+from .tables import ranks, scores, shares
+
+__all__ = ["changes", "group_tests", "ranks", "scores", "shares", "zone_moves"]
