@@ -99,19 +99,42 @@ def ranks_chart(frame: pd.DataFrame, title: str) -> bytes:
     return plots.to_png(fig)
 
 
+def views(choice: Choice) -> list[tuple[str, object]]:
+    """The views of one choice in order: ("markdown", text), ("table", DataFrame), ("png", bytes)."""
+    choice = with_previous(choice, options(choice.data_dir)["year"])
+    shown = [("markdown", f"**{choice.province}, {choice.entity_type}, {choice.year}**"
+              + (f" (previous assessment: {choice.previous_year})" if choice.previous_year else ""))]
+    for name, frame in tables(choice).items():
+        shown += [("markdown", f"### {TITLES[name]}"), ("table", frame)]
+        if name == "ranks" and frame["score"].notna().any():
+            shown.append(("png", ranks_chart(frame, f"{choice.province} {choice.year}")))
+    return shown
+
+
 def show_static(choice: Choice) -> None:
     """Display the tables and the chart of one choice as plain outputs (for nbconvert and nbval)."""
     from IPython.display import Image, Markdown, display
 
-    years = options(choice.data_dir)["year"]
-    choice = with_previous(choice, years)
-    shown = tables(choice)
-    display(Markdown(f"**{choice.province}, {choice.entity_type}, {choice.year}**"
-                     + (f" (previous assessment: {choice.previous_year})" if choice.previous_year else "")))
-    for name, frame in shown.items():
-        display(Markdown(f"### {TITLES[name]}"), frame)
-        if name == "ranks" and frame["score"].notna().any():
-            display(Image(ranks_chart(frame, f"{choice.province} {choice.year}")))
+    for kind, value in views(choice):
+        display(Markdown(value) if kind == "markdown" else Image(value) if kind == "png" else value)
+
+
+def as_widgets(choice: Choice) -> list:
+    """The same views as widgets (HTML, Image): widget state, so no display message leaks into a cell."""
+    import html
+
+    import ipywidgets as widgets
+
+    made = []
+    for kind, value in views(choice):
+        if kind == "markdown":
+            text = html.escape(value.lstrip("#* ").rstrip("*"))
+            made.append(widgets.HTML(f"<h3>{text}</h3>" if value.startswith("#") else f"<p><b>{text}</b></p>"))
+        elif kind == "png":
+            made.append(widgets.Image(value=value, format="png"))
+        else:
+            made.append(widgets.HTML(value.to_html(index=False, na_rep="", escape=True)))
+    return made
 
 
 def explorer(choice: Choice | None = None):
@@ -125,8 +148,10 @@ def explorer(choice: Choice | None = None):
     Returns
     -------
     ipywidgets.VBox
-        The controls above an output area that redraws on every change.
+        The controls above an area of tables and chart redrawn on every change.
     """
+    import html
+
     import ipywidgets as widgets
 
     choice = choice or Choice()
@@ -136,17 +161,15 @@ def explorer(choice: Choice | None = None):
     year = widgets.Dropdown(options=offered["year"], value=choice.year, description="Year")
     entities = widgets.SelectMultiple(options=offered["entities"], value=tuple(choice.entities),
                                       description="Compare", rows=6)
-    out = widgets.Output()
+    out = widgets.VBox()
 
     def redraw(_change=None) -> None:
         picked = replace(choice, province=province.value, entity_type=entity_type.value, year=year.value,
                          entities=tuple(entities.value))
-        with out:
-            out.clear_output(wait=True)
-            try:
-                show_static(picked)
-            except KepatuhanError as exc:  # a choice without rows, one line
-                print(f"No table for this choice: {exc}")
+        try:
+            out.children = as_widgets(picked)
+        except KepatuhanError as exc:  # a choice without rows: one line in place of the tables
+            out.children = [widgets.HTML(f"<p>No table for this choice: {html.escape(str(exc))}</p>")]
 
     for control in (province, entity_type, year, entities):
         control.observe(redraw, names="value")
