@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     geometry.add_argument("--data", type=Path, help="data folder (default: data)")
     geometry.set_defaults(handler=cmd_geometry)
     _add_notebooks_command(commands)
+    _add_run(commands)
     return parser
 
 
@@ -263,6 +264,9 @@ def cmd_build(args) -> int:
     tasks = build.plan(data, args.only, args.year, args.province, args.entity, data_dir=data_dir, langs=langs)
     if not tasks:
         raise DataError([Problem("build", None, "", _why_nothing(args, data))])
+    from .run import check_plan
+
+    check_plan(tasks)  # a misspelt parameter would render the notebook's default subject
     out = args.out or paths.REPORTS_DIR
     try:
         outcomes = build.run(tasks, out, data, workers=args.jobs, force=args.force, scheduler=args.scheduler,
@@ -331,6 +335,45 @@ def cmd_geometry(args) -> int:
         raise DataError([Problem("geometry", None, "", f"needs {exc.name}: pip install -e '.[geo]'")]) from None
     for level, path in written.items():
         print(f"{paths.display_path(path)}: {level}, {path.stat().st_size / 1e6:.2f} MB")
+    return 0
+
+
+def _add_run(commands) -> None:
+    run = commands.add_parser("run", help="run a notebook with papermill, its parameters checked first",
+                              description="Like `papermill NOTEBOOK OUT -p NAME VALUE`, but a parameter the "
+                              "notebook does not declare, a value of the wrong type or a selection without "
+                              "data is one line and exit 2, and OUT is written only when every cell ran.")
+    run.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    run.add_argument("out", type=Path, metavar="OUT", help="the executed notebook to write")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                     help="a parameter; VALUE is read as the type the notebook declares")
+    run.add_argument("-y", "--parameters-yaml", metavar="YAML", help="parameters as a YAML (or JSON) mapping")
+    run.add_argument("-f", "--parameters-file", type=Path, metavar="FILE", help="parameters from a YAML file")
+    run.set_defaults(handler=cmd_run)
+
+
+def cmd_run(args) -> int:
+    import yaml
+
+    from .errors import UsageError
+    from .run import declared_parameters, parse_value, run
+
+    given: dict = {}
+    for option, text in (("-f", args.parameters_file), ("-y", args.parameters_yaml)):
+        if text is None:
+            continue
+        try:
+            values = yaml.safe_load(text.read_text(encoding="utf-8") if option == "-f" else text)
+        except (OSError, yaml.YAMLError) as exc:
+            raise UsageError(f"{option}: not readable as YAML: {' '.join(str(exc).split())}") from None
+        if not isinstance(values, dict):
+            raise UsageError(f"{option}: must be a mapping of parameter names to values, got {values!r}")
+        given.update(values)
+    declared = declared_parameters(args.notebook) if args.parameter else {}
+    where = paths.display_path(args.notebook)
+    given.update({name: parse_value(name, text, declared) for name, text in args.parameter})
+    run(args.notebook, args.out, given, progress=sys.stderr.isatty())
+    print(f"{paths.display_path(args.out)}: executed {where} with {len(given)} parameter(s)")
     return 0
 
 

@@ -16,7 +16,7 @@ from .files import atomic_write_bytes
 if TYPE_CHECKING:  # nbformat's import costs seconds (its schema validator): load it only to use it
     import nbformat
 
-NOTEBOOKS = ("entity_report", "province_report", "national_overview", "explore", "compare_entities")
+NOTEBOOKS = ("entity_report", "province_report", "national_overview", "explore", "compare_entities", "explorer")
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 _KEEP_CELL_METADATA = ("tags",)
 

@@ -1,0 +1,25 @@
+"""The explorer's tables follow the choice; its live box builds without a frontend."""
+
+from kepatuhan import explorer
+
+
+def test_ranks_follow_the_province(shipped):
+    years = explorer.options()["year"]
+    for province, code in (("Bengkulu", "17"), ("Jambi", "15")):
+        choice = explorer.with_previous(explorer.Choice(province=province, year=2024), years)
+        ranks = explorer.tables(choice)["ranks"]
+        rows = shipped.entities[(shipped.entities["province_code"] == code) & (shipped.entities["year"] == 2024)
+                                & shipped.entities["entity_type"].isin(("kabupaten", "kota"))
+                                & shipped.entities["score"].notna()]
+        assert sorted(ranks.loc[ranks["score"].notna(), "entity_code"]) == sorted(rows["entity_code"])
+        assert choice.previous_year == max(y for y in years if y < 2024)
+
+
+def test_live_box_redraws_on_a_new_province():
+    box = explorer.explorer()
+    province = box.children[0].children[0]
+    before = box.children[2].children[2].value  # the ranks table's HTML
+    province.value = "Jambi"
+    after = box.children[2].children[2].value
+    assert before != after and "Jambi" not in before
+    assert "No table" not in after
