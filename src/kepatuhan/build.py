@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, dataset, errors, paths, site
+from . import __version__, assets, dataset, errors, paths, site
 from .errors import BuildLocked, DataError, Problem
 from .files import atomic_write_bytes, remove_stale_temp_files
 from .messages import LANGS, Formatter, lang_root, twin
@@ -300,8 +300,12 @@ class _Interrupts:
 
 
 def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None = None, force: bool = False,
-        scheduler: str | None = None, progress: bool = True, timeout: int = DEFAULT_TIMEOUT) -> list[Outcome]:
-    """Build the tasks into `out`; raises `Interrupted` on Ctrl-C/SIGTERM, `DataError` when out is unwritable."""
+        scheduler: str | None = None, progress: bool = True, timeout: int = DEFAULT_TIMEOUT,
+        embed: bool = False, base_url: str = "") -> list[Outcome]:
+    """Build the tasks into `out`; raises `Interrupted` on Ctrl-C/SIGTERM, `DataError` when out is unwritable.
+
+    `embed` makes self-contained pages (stylesheet and figures inline); `base_url` (the address `out`
+    is published at) adds canonical links, absolute hreflang, share tags and a sitemap."""
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -312,7 +316,8 @@ def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None
         state_dir = out / BUILD_DIR
         for folder in {out, state_dir, state_dir / "logs", *(path.parent for path in targets.values())}:
             remove_stale_temp_files(folder)  # of a build that was killed mid-write; nothing else
-        return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts)
+        options = {"embed": bool(embed), "base_url": base_url}
+        return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts, options)
 
 
 def _read_manifest(path: Path) -> dict:
@@ -336,11 +341,12 @@ def _read_manifest(path: Path) -> dict:
     return {}
 
 
-def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts) -> list[Outcome]:
+def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts, options) -> list[Outcome]:
     state_dir = out / BUILD_DIR
     manifest_path = state_dir / "manifest.json"
     manifest = _read_manifest(manifest_path)
-    header = {"data_version": data.version, "package_version": __version__, "data_date": _data_date(data)}
+    header = {"data_version": data.version, "package_version": __version__, "data_date": _data_date(data),
+              **options}
     outcomes: list[Outcome] = []
     todo: list[tuple[Task, str]] = []
     hashes = digests(tasks, data)
@@ -348,7 +354,8 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
         digest = hashes[task.slug]
         entry = manifest.get(task.slug, {})
         if not force and entry.get("hash") == digest and entry.get("status") == "built" \
-                and output_path(out, task.slug).is_file():
+                and output_path(out, task.slug).is_file() and entry.get("options", {}) == options \
+                and all((out / name).is_file() for name in entry.get("figures", [])):
             outcomes.append(Outcome(task.slug, "skipped"))
             entry.update(kind=task.kind, title=task.title, meta=task.meta)
         else:
@@ -375,6 +382,10 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
 
     def record(task: Task, digest: str, result: dict) -> None:
         if result["ok"]:
+            try:
+                assets.write_figures(out, result.get("figures", {}))  # before the page that links them
+            except OSError as exc:
+                raise _cannot_write(out / assets.IMAGE_DIR, exc) from None
             write(output_path(out, task.slug), result["html"])
             write(output_path(out, task.slug).with_suffix(".csv"), site.csv_bytes(site.shown_rows(data, *task.subject)))
             outcome = Outcome(task.slug, "built", round(result["seconds"], 2))
@@ -391,7 +402,9 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
         outcomes.append(outcome)
         manifest[task.slug] = {"hash": digest if outcome.status == "built" else "", "status": outcome.status,
                                "seconds": outcome.seconds, "error": outcome.error,
-                               "kind": task.kind, "title": task.title, "meta": task.meta}
+                               "kind": task.kind, "title": task.title, "meta": task.meta, "options": options,
+                               "figures": sorted(result.get("figures", {})) if result["ok"] else
+                               manifest.get(task.slug, {}).get("figures", [])}
         log = state_dir / "logs" / f"{task.slug.replace('/', '__')}.log"
         write(log, json.dumps({**asdict(outcome), "parameters": task.parameters}, indent=2, default=str).encode())
         if time.monotonic() - saved["at"] >= MANIFEST_INTERVAL:
@@ -414,6 +427,7 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
         save_manifest()
         write_index(tasks, out, data, manifest)
         write_methodology(out)
+        assets.write_shared(out)
     except OSError as exc:
         raise _cannot_write(out / "index.html", exc) from None
     finally:
