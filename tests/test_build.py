@@ -63,7 +63,8 @@ def test_html_is_self_contained_and_has_no_code(built):
     assert "cdnjs" not in page and "require.js" not in page
     assert "open_province(" not in page  # no code
     assert 'province = "Bengkulu"' not in page  # no parameter cell
-    assert "Kabupaten Kaur" in page and "data:image/png;base64," in page
+    assert "Kabupaten Kaur" in page and "<style" not in page and "data:image/png" not in page  # shared files
+    assert re.search(r"<img [^>]*src=\"../../assets/img/[0-9a-f]{20}.png\"", page)
 
 
 def test_the_same_inputs_give_the_same_bytes(built, tmp_path):
