@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, assets, dataset, errors, paths, site
+from . import __version__, assets, dataset, errors, paths, publish, site
 from .errors import BuildLocked, DataError, Problem
 from .files import atomic_write_bytes, remove_stale_temp_files
 from .messages import LANGS, Formatter, lang_root, twin
@@ -425,9 +425,10 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
         bar.close()
     try:
         save_manifest()
-        write_index(tasks, out, data, manifest)
+        write_index(tasks, out, data, manifest, options["base_url"])
         write_methodology(out)
         assets.write_shared(out)
+        publish.write_publishing_files(out, options["base_url"])
     except OSError as exc:
         raise _cannot_write(out / "index.html", exc) from None
     finally:
@@ -542,7 +543,7 @@ def _index_entries(tasks: list[Task], out: Path, manifest: dict) -> list[Task]:
     return list(entries.values())
 
 
-def write_index(tasks: list[Task], out: Path, data: dataset.Dataset, manifest: dict) -> None:
+def write_index(tasks: list[Task], out: Path, data: dataset.Dataset, manifest: dict, base_url: str = "") -> None:
     """The landing page of each language (site.write_landing) over every report of the manifest still on disk."""
     from . import site
 
@@ -564,5 +565,5 @@ def write_index(tasks: list[Task], out: Path, data: dataset.Dataset, manifest: d
             "status": str(manifest.get(task.slug, {}).get("status", "")),
             "built": (out / f"{task.slug}.html").is_file()})
     reports.sort(key=lambda r: (-(r["year"] or 0), KINDS.index(r["kind"]), r["province"], r["name"], r["slug"]))
-    site.write_landing(out, data, reports, out / BUILD_DIR)
+    site.write_landing(out, data, reports, out / BUILD_DIR, base_url)
 
