@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell (cat pyproject.toml; $(PYTHON) --version 2>&1) | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data reports notebooks chromium test lint lab bench clean geometry
+.PHONY: help setup data reports notebooks chromium test lint lab bench clean geometry serve
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,12 @@ test: $(STAMP) chromium ## ruff, then the whole pytest suite (notebooks validate
 lab: $(STAMP) ## Start JupyterLab with the project installed
 	@$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
+PORT ?= 8000
+
+serve: ## Preview reports/ as a web site on http://127.0.0.1:$(PORT)/ (PORT=… to change)
+	@test -f reports/index.html || { echo "make: no reports/index.html yet; run make reports" >&2; exit 1; }
+	@$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory reports
+
 bench: $(STAMP) ## Benchmark report building: hand loop vs build, no-op rebuild, floor, scaling
 	@$(BIN)/python -m kepatuhan.bench
 
@@ -58,4 +64,5 @@ geometry: $(STAMP) ## Rebuild data/reference/boundaries/ from ../shared/referenc
 	@$(BIN)/kepatuhan geometry
 
 clean: ## Remove built reports and processed tables (raw data is never touched)
-	@rm -rf reports/*.html reports/entity reports/province reports/national reports/.build data/processed/*.csv data/processed/*.json
+	@rm -rf reports/*.html reports/entity reports/province reports/national reports/.build reports/en \
+	  reports/assets reports/downloads reports/favicon.svg reports/robots.txt reports/sitemap.xml data/processed/*.csv data/processed/*.json
