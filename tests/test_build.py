@@ -98,8 +98,9 @@ def test_index_lists_every_report_and_escapes(built, tmp_path):
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;&lt;b&gt;" in page
     assert "&lt;i&gt;P&lt;/i&gt;" in page
     assert "<img" not in page and "<b>" not in page and "<i>" not in page
-    # the page's own script and three JSON data blocks, none from the data
-    assert page.count("<script") == 4 and page.count('<script type="application/json"') == 3
+    # the page's own script, three JSON data blocks and the JSON-LD Dataset, none from the data
+    assert page.count("<script") == 5 and page.count('<script type="application/json"') == 3
+    assert page.count('<script type="application/ld+json">') == 1
 
 
 def test_a_filtered_build_keeps_every_report_in_the_index(built):

@@ -181,7 +181,8 @@ def methodology_html(lang: str) -> bytes:
         lang=lang, title=f("method.title"), sections=sections, licence=f("page.licence"), back=f("page.back"),
         index_href=relative(METHODOLOGY_PAGES[lang], lang_root(lang) + "index.html"),
         other_href=relative(METHODOLOGY_PAGES[lang], METHODOLOGY_PAGES[other]), other=f("method.other_language"),
-        other_lang=other)
+        other_lang=other, favicon_href=relative(METHODOLOGY_PAGES[lang], assets.FAVICON),
+        description=sharing.description([f("method.bands.intro")], f("method.title")))
     return page.encode("utf-8")
 
 
