@@ -115,7 +115,7 @@ def test_a_filtered_build_keeps_every_report_in_the_index(built):
     finally:
         (out / "kept-aside.html").rename(out / f"{gone}.html")
     index = (out / "index.html").read_text(encoding="utf-8")
-    table = index[index.index('<table id="reports">'):index.index("</table>")]
+    table = index[index.index('<template id="kp-rows">'):index.index("</template>")]  # the table's rows
     listed = set(re.findall(r'<a href="([^"]+)\.html"', table))
     assert len(on_disk) >= 3 and listed == on_disk - {gone} and set(manifest) >= listed
 
