@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell (cat pyproject.toml; $(PYTHON) --version 2>&1) | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data reports notebooks chromium test lint lab bench clean geometry
+.PHONY: help setup data reports notebooks chromium test lint lab bench clean geometry serve audit
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,35 @@ test: $(STAMP) chromium ## ruff, then the whole pytest suite (notebooks validate
 lab: $(STAMP) ## Start JupyterLab with the project installed
 	@$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
+PORT ?= 8000
+
+serve: ## Preview reports/ as a web site on http://127.0.0.1:8000/ (PORT=… to change)
+	@test -f reports/index.html || { echo "make: no reports/index.html yet; run make reports" >&2; exit 1; }
+	@$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory reports
+
+SITE ?= reports
+AUDIT_PORT ?= 8765
+AUDIT_PAGES ?= index.html en/index.html entity/17.02/2024.html province/17/2024.html national/2025.html methodology.html
+LIGHTHOUSE := .audit/node_modules/.bin/lighthouse
+CHROME_FLAGS := --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run
+
+$(LIGHTHOUSE):
+	@echo "Installing lighthouse@12.2.3 into .audit/ (npm)…"
+	@npm install --prefix .audit --no-audit --no-fund --silent lighthouse@12.2.3
+
+export SCORES := const r = require(process.argv[1]); console.log(process.argv[2].padEnd(26), Object.values(r.categories).map(c => c.id + " " + Math.round(c.score * 100)).join("  "))
+
+audit: $(LIGHTHOUSE) ## Lighthouse (mobile) on six pages of reports/ (SITE=…) served on 127.0.0.1: scores per page
+	@test -f $(SITE)/index.html || { echo "make: no $(SITE)/index.html; run make reports (or SITE=folder)" >&2; exit 1; }
+	@$(PYTHON) -m http.server $(AUDIT_PORT) --bind 127.0.0.1 --directory $(SITE) >/dev/null 2>&1 & server=$$!; \
+	trap "kill $$server" EXIT; sleep 1; \
+	for page in $(AUDIT_PAGES); do \
+	  report=.audit/$$(echo $$page | tr / _).json; \
+	  CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(LIGHTHOUSE) http://127.0.0.1:$(AUDIT_PORT)/$$page --quiet \
+	    --output=json --output-path=$$report --chrome-flags="$(CHROME_FLAGS)" || exit 1; \
+	  node -e "$$SCORES" "$$PWD/$$report" $$page; \
+	done
+
 bench: $(STAMP) ## Benchmark report building: hand loop vs build, no-op rebuild, floor, scaling
 	@$(BIN)/python -m kepatuhan.bench
 
@@ -59,4 +88,5 @@ geometry: $(STAMP) ## Rebuild data/reference/boundaries/ from SOURCE=DIR (a chec
 	@$(BIN)/kepatuhan geometry --source "$(SOURCE)"
 
 clean: ## Remove built reports and processed tables (raw data is never touched)
-	@rm -rf reports/*.html reports/entity reports/province reports/national reports/.build data/processed/*.csv data/processed/*.json
+	@rm -rf reports/*.html reports/entity reports/province reports/national reports/.build reports/en \
+	  reports/assets reports/downloads reports/favicon.svg reports/robots.txt reports/sitemap.xml data/processed/*.csv data/processed/*.json

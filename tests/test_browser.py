@@ -171,7 +171,24 @@ def test_a_report_download_holds_the_rows_of_its_table(site, browser):
         ".flatMap(f => Array.from(f.querySelectorAll('tbody tr')).map(r => r.cells[1].textContent))")
     assert len(units) >= 5 and len(shown) == len(units)
     assert sorted(s.replace("(terlemah)", "").strip() for s in shown) == sorted(units)
+    lazy = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.loading)")
+    assert lazy[0] != "lazy" and lazy[1:] and set(lazy[1:]) == {"lazy"}  # only the first screen loads at once
+    for image in page.query_selector_all("img"):  # scrolled to, the others load
+        image.scroll_into_view_if_needed()
+    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
     images = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)")
     assert len(images) >= 3 and all(images)
     assert "93,07" in page.inner_text("body")
     assert _local_only(seen["requests"]) == [] and seen["errors"] == []
+
+
+@pytest.mark.parametrize("name", ["index.html", "entity/17.02/2024.html", "province/17/2024.html"])
+def test_no_page_is_wider_than_a_phone(site, browser, name):
+    out = site[0]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((out / name).as_uri())
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    if name == "index.html":  # the search is on the first screen
+        assert page.eval_on_selector("#kp-search", "e => e.getBoundingClientRect().bottom") <= 844
+        assert page.eval_on_selector_all("#reports tbody tr", "rows => rows.length") <= 50  # one page in the DOM

@@ -74,7 +74,8 @@ def test_html_is_self_contained_and_has_no_code(built):
     assert "cdnjs" not in page and "require.js" not in page
     assert "open_province(" not in page  # no code
     assert 'province = "Bengkulu"' not in page  # no parameter cell
-    assert "Kabupaten Kaur" in page and "data:image/png;base64," in page
+    assert "Kabupaten Kaur" in page and "<style" not in page and "data:image/png" not in page  # shared files
+    assert re.search(r"<img [^>]*src=\"../../assets/img/[0-9a-f]{20}.png\"", page)
 
 
 def test_the_same_inputs_give_the_same_bytes(built, tmp_path):
@@ -108,8 +109,9 @@ def test_index_lists_every_report_and_escapes(built, tmp_path):
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;&lt;b&gt;" in page
     assert "&lt;i&gt;P&lt;/i&gt;" in page
     assert "<img" not in page and "<b>" not in page and "<i>" not in page
-    # the page's own script and three JSON data blocks, none from the data
-    assert page.count("<script") == 4 and page.count('<script type="application/json"') == 3
+    # the page's own script, three JSON data blocks and the JSON-LD Dataset, none from the data
+    assert page.count("<script") == 5 and page.count('<script type="application/json"') == 3
+    assert page.count('<script type="application/ld+json">') == 1
 
 
 def test_a_filtered_build_keeps_every_report_in_the_index(own_copy):
@@ -124,7 +126,7 @@ def test_a_filtered_build_keeps_every_report_in_the_index(own_copy):
     finally:
         (out / "kept-aside.html").rename(out / f"{gone}.html")
     index = (out / "index.html").read_text(encoding="utf-8")
-    table = index[index.index('<table id="reports">'):index.index("</table>")]
+    table = index[index.index('<template id="kp-rows">'):index.index("</template>")]  # the table's rows
     listed = set(re.findall(r'<a href="([^"]+)\.html"', table))
     assert len(on_disk) >= 3 and listed == on_disk - {gone} and set(manifest) >= listed
 

@@ -75,7 +75,7 @@ def site(tmp_path_factory):
 
 
 def _pages(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*.html") if p.name not in ("index.html", "methodology.html"))
+    return sorted(p for p in out.rglob("*.html") if p.name not in ("index.html", "methodology.html", "404.html"))
 
 
 def _data_names(data) -> list[str]:

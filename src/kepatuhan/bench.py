@@ -117,7 +117,7 @@ def warm_times(tasks: list[dict]) -> list[float]:
                 outputs.append(nbformat.v4.new_output("execute_result", data=data, metadata=metadata,
                                                       execution_count=1))
             cell.outputs = outputs
-        page.to_html(nb, task, header)
+        page.export(nb, task, header)  # as the build does: figures as files
         times.append(time.perf_counter() - started)
     return times[1:]
 
@@ -149,6 +149,17 @@ started = time.perf_counter()
 build.run(chosen, Path(out), data, workers=workers, force=True, progress=False)
 print(time.perf_counter() - started)
 """
+
+
+def site_weight(out: Path) -> tuple[int, int]:
+    """(bytes of the folder as published, without the build state; median bytes of a report page)."""
+    files = [p for p in out.rglob("*") if p.is_file() and build.BUILD_DIR not in p.relative_to(out).parts]
+    def is_report(path: Path) -> bool:
+        parts = path.relative_to(out).parts
+        return path.suffix == ".html" and (parts[1:] if parts[0] == "en" else parts)[0] in build.KINDS
+
+    pages = [p.stat().st_size for p in files if is_report(p)]
+    return sum(p.stat().st_size for p in files), int(statistics.median(pages)) if pages else 0
 
 
 def build_seconds(tasks: list[build.Task], out: Path, workers: int) -> float:
@@ -278,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(b) kepatuhan build --province {SITE_SAMPLE_PROVINCE}, {workers} workers, from scratch: "
               f"{site_wall:.1f} s for the whole command ({site_wall / n:.2f} s per report, {ours:.2f} worker-s per "
               "report)", flush=True)
+        site_bytes, median_page = site_weight(tmp / "site")
         warm = warm_floor(site_sample)
         print(f"(w) warm floor, notebook code in one warm interpreter + HTML export: {warm:.2f} s per report "
               "(median)", flush=True)
@@ -301,6 +313,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{small_ours / small_warm:.2f}x its warm floor, {hand * K / small_wall:.1f}x faster than the hand loop")
     print(f"full_site_seconds: {site_wall * len(every) / n:.0f} ({len(every)} reports; extrapolated from the {n} "
           f"reports of {SITE_SAMPLE_PROVINCE} built from scratch in {site_wall:.1f} s)")
+    print(f"site_bytes: {site_bytes} ({n} reports of {SITE_SAMPLE_PROVINCE} with the landing pages, methodology, "
+          f"downloads and shared files, build state excluded; whole site ~{site_bytes * len(every) / n / 1e6:.0f} MB "
+          "extrapolated)")
+    print(f"median_page_bytes: {median_page} (report pages)")
     print(f"rebuilt_after_one_unit_change: {rebuilt} of {total}")
     print(f"noop_rebuild_seconds: {noop:.2f} ({n} reports)")
     print(f"scaling_600_vs_50: {synthetic_large / synthetic_small:.2f}")

@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, dataset, errors, paths, site
+from . import __version__, assets, dataset, errors, paths, publish, site
 from .errors import DataError, Problem
 from .files import atomic_write_bytes, remove_stale_temp_files
 from .guards import resolved
@@ -205,8 +205,12 @@ def output_path(out: Path, slug: str) -> Path:
 
 
 def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None = None, force: bool = False,
-        scheduler: str | None = None, progress: bool = True, timeout: int = DEFAULT_TIMEOUT) -> list[Outcome]:
-    """Build the tasks into `out`; raises `Interrupted` on Ctrl-C/SIGTERM, `DataError` when out is unwritable."""
+        scheduler: str | None = None, progress: bool = True, timeout: int = DEFAULT_TIMEOUT,
+        embed: bool = False, base_url: str = "") -> list[Outcome]:
+    """Build the tasks into `out`; raises `Interrupted` on Ctrl-C/SIGTERM, `DataError` when out is unwritable.
+
+    `embed` makes self-contained pages (stylesheet and figures inline); `base_url` (the address `out`
+    is published at) adds canonical links, absolute hreflang, share tags and a sitemap."""
     out = Path(out)
     resolved(out)  # a loop of symbolic links is said as such, not as "cannot write: File exists"
     try:
@@ -218,14 +222,16 @@ def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None
         state_dir = out / BUILD_DIR
         for folder in {out, state_dir, state_dir / "logs", *(path.parent for path in targets.values())}:
             remove_stale_temp_files(folder)  # of a build that was killed mid-write; nothing else
-        return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts)
+        options = {"embed": bool(embed), "base_url": base_url}
+        return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts, options)
 
 
-def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts) -> list[Outcome]:
+def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts, options) -> list[Outcome]:
     state_dir = out / BUILD_DIR
     manifest_path = state_dir / "manifest.json"
     manifest = read_manifest(manifest_path)
-    header = {"data_version": data.citable_version, "package_version": __version__, "data_date": _data_date(data)}
+    header = {"data_version": data.citable_version, "package_version": __version__, "data_date": _data_date(data),
+              **options}
     outcomes: list[Outcome] = []
     todo: list[tuple[Task, str]] = []
     scratch = str(state_dir / "executed")
@@ -250,6 +256,10 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
 
     def record(task: Task, digest: str, result: dict) -> None:
         if result["ok"]:
+            try:
+                assets.write_figures(out, result.get("figures", {}))  # before the page that links them
+            except OSError as exc:
+                raise cannot_write(out / assets.IMAGE_DIR, exc) from None
             write(output_path(out, task.slug), result["html"])
             write(output_path(out, task.slug).with_suffix(".csv"), site.csv_bytes(site.shown_rows(data, *task.subject)))
             outcome = Outcome(task.slug, "built", round(result["seconds"], 2))
@@ -266,7 +276,9 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
         outcomes.append(outcome)
         manifest[task.slug] = {"hash": digest if outcome.status == "built" else "", "status": outcome.status,
                                "seconds": outcome.seconds, "error": outcome.error,
-                               "kind": task.kind, "title": task.title, "meta": task.meta}
+                               "kind": task.kind, "title": task.title, "meta": task.meta, "options": options,
+                               "figures": sorted(result.get("figures", {})) if result["ok"] else
+                               manifest.get(task.slug, {}).get("figures", [])}
         log = state_dir / "logs" / f"{task.slug.replace('/', '__')}.log"
         write(log, json.dumps({**asdict(outcome), "parameters": task.parameters}, indent=2, default=str).encode())
         if time.monotonic() - saved["at"] >= MANIFEST_INTERVAL:
@@ -280,7 +292,9 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
         hashes = digests(tasks, data)
         for task in tasks:
             entry = manifest.get(task.slug, {})
-            if not force and up_to_date(entry, hashes[task.slug], output_path(out, task.slug)):
+            if not force and up_to_date(entry, hashes[task.slug], output_path(out, task.slug)) \
+                    and entry.get("options", {}) == options \
+                    and all((out / name).is_file() for name in entry.get("figures", [])):
                 outcomes.append(Outcome(task.slug, "skipped"))
                 entry.update(kind=task.kind, title=task.title, meta=task.meta)
             else:
@@ -298,8 +312,10 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
     with interrupts.quiet():  # whatever is pressed now: the manifest, landing pages and summary get written
         try:
             save_manifest()
-            write_index(tasks, out, data, manifest)
+            write_index(tasks, out, data, manifest, options["base_url"])
             write_methodology(out)
+            assets.write_shared(out)
+            publish.write_publishing_files(out, options["base_url"])
         except OSError as exc:
             raise cannot_write(out / "index.html", exc) from None
         finally:

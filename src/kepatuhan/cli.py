@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -87,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--scheduler", metavar="ADDRESS", help="run on a dask.distributed cluster (tcp://HOST:PORT)")
     build.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                        help="a cell running longer fails its report (default: 600)")
+    build.add_argument("--embed", action="store_true",
+                       help="self-contained pages (stylesheet and figures inline), e.g. one report for e-mail")
+    build.add_argument("--base-url", default="", metavar="URL",
+                       help="address the folder is published at (https://…/): canonical links, sitemap.xml, share tags")
     build.set_defaults(handler=cmd_build)
 
     process = commands.add_parser("process", help="validate raw/ and (re)build data/processed/")
@@ -270,7 +275,8 @@ def cmd_build(args) -> int:
     out = args.out or paths.REPORTS_DIR
     try:
         outcomes = build.run(tasks, out, data, workers=args.jobs, force=args.force, scheduler=args.scheduler,
-                             progress=sys.stderr.isatty(), timeout=args.timeout)
+                             progress=sys.stderr.isatty(), timeout=args.timeout,
+                             embed=args.embed, base_url=args.base_url)
     except build.Interrupted as stop:
         counts = {s: sum(o.status == s for o in stop.outcomes) for s in ("built", "skipped", "failed")}
         print(f"kepatuhan: interrupted: {counts['built']} built, {counts['skipped']} skipped (unchanged), "
@@ -298,6 +304,9 @@ def _check_build_options(args) -> None:
         value = getattr(args, option)
         if value is not None and not value.strip():
             problems.append(Problem(f"--{option}", None, "", "is empty; give a code or a name (or leave it out)"))
+    if args.base_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", args.base_url):
+        problems.append(Problem("--base-url", None, "", f"{args.base_url!r} is not an http(s) address such as "
+                                                         "https://example.org/kepatuhan/"))
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         problems.append(Problem(str(args.out), None, "", "--out is a file, not a folder"))
     if problems:

@@ -1,10 +1,13 @@
 """Notebook → report page, and the methodology page: HTML from Jinja2 templates, byte-stable.
 
-`to_html` converts an executed notebook with the `kepatuhan_page` nbconvert template (it extends
-`lab`): no code, no parameter cells, nothing fetched from a network, a header and footer in the
-report's language. Cell ids are renumbered before the export, so two builds of one report give the
-same bytes. `write_methodology` writes the methodology and glossary page of one language from the
-grading schemes and the message catalogue.
+`export` converts an executed notebook with the `kepatuhan_page` nbconvert template (nbconvert's bare
+cell loop, none of JupyterLab's markup or stylesheet): no code, no parameter cells, nothing fetched from
+a network, a header and footer in the report's language, the site's stylesheet linked and the figures
+as shared image files (`kepatuhan.assets`); `to_html` is the self-contained variant (stylesheet and
+figures inline). Cell ids are renumbered before the export, so two builds of one report give the same
+bytes. With a base URL the page carries its canonical address, absolute `hreflang` alternates and
+Open Graph / Twitter tags (`kepatuhan.sharing`). `write_methodology` writes the methodology and
+glossary page of one language from the grading schemes and the message catalogue.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import posixpath
 import sys
 from pathlib import Path
 
-from . import grading
+from . import assets, grading, sharing
 from .files import atomic_write_bytes
 from .messages import Formatter, lang_root
 
@@ -58,6 +61,7 @@ def relative(slug: str, target: str) -> str:
 def page_resources(task: dict, header: dict) -> dict:
     lang = task["parameters"].get("lang", "id")
     f = Formatter(lang)
+    slug = task["slug"]
     shown = [(k, v) for k, v in task["parameters"].items() if k not in ("data_dir", "lang")]
     parameters = ", ".join(f"{f(f'page.param.{k}') if f.has(f'page.param.{k}') else k} {v}" for k, v in shown)
     return {
@@ -71,6 +75,7 @@ def page_resources(task: dict, header: dict) -> dict:
         "citation": f("page.citation", title=task["title"], data_version=header["data_version"],
                       data_date=header.get("data_date") or "–", package=header["package_version"]),
         "licence": f("page.licence"),
+        "stylesheet_href": relative(slug, assets.STYLESHEET), "favicon_href": relative(slug, assets.FAVICON),
         **site_links(task, f),
     }
 
@@ -90,15 +95,36 @@ def site_links(task: dict, f: Formatter) -> dict:
 
 
 def to_html(nb, task: dict, header: dict) -> bytes:
-    """Self-contained HTML of an executed notebook: no code, no parameter cells, no prompts, stable ids."""
+    """Self-contained HTML of an executed notebook (stylesheet and figures inline), e.g. for e-mail."""
+    return export(nb, task, header, embed=True)[0]
+
+
+def export(nb, task: dict, header: dict, embed: bool = False) -> tuple[bytes, dict[str, bytes]]:
+    """The page of an executed notebook and the figure files it links.
+
+    Parameters
+    ----------
+    nb : the executed notebook (its PNG outputs are replaced by palette PNGs).
+    task : slug, parameters and title of the report (`build._task_dict`).
+    header : data version, package version, data date and, optionally, `base_url`.
+    embed : inline the stylesheet and the figures: one self-contained file, nothing else to write.
+
+    Returns
+    -------
+    (HTML bytes, {path below the reports folder: PNG bytes}); no code, no parameter cells, stable ids.
+    """
     for number, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{number}"
     lang = task["parameters"].get("lang", "id")
+    figures = assets.place_figures(nb, task["slug"], embed=embed)
+    resources = page_resources(task, header)
+    resources.update(sharing.page_tags(nb, task, header, figures))
+    if embed:
+        resources["stylesheet"] = assets.stylesheet()
     page = exporter()
     page.language_code = lang
-    body, _ = page.from_notebook_node(nb, resources={"metadata": {"name": task["title"]},
-                                                     "kepatuhan": page_resources(task, header)})
-    return body.encode("utf-8")
+    body, _ = page.from_notebook_node(nb, resources={"metadata": {"name": task["title"]}, "kepatuhan": resources})
+    return body.encode("utf-8"), figures
 
 
 def band_groups() -> list[tuple[tuple[int, ...], tuple, str]]:
@@ -155,7 +181,8 @@ def methodology_html(lang: str) -> bytes:
         lang=lang, title=f("method.title"), sections=sections, licence=f("page.licence"), back=f("page.back"),
         index_href=relative(METHODOLOGY_PAGES[lang], lang_root(lang) + "index.html"),
         other_href=relative(METHODOLOGY_PAGES[lang], METHODOLOGY_PAGES[other]), other=f("method.other_language"),
-        other_lang=other)
+        other_lang=other, favicon_href=relative(METHODOLOGY_PAGES[lang], assets.FAVICON),
+        description=sharing.description([f("method.bands.intro")], f("method.title")))
     return page.encode("utf-8")
 
 

@@ -39,7 +39,7 @@ def _index_entries(tasks: list, out: Path, manifest: dict) -> list:
     return list(entries.values())
 
 
-def write_index(tasks: list, out: Path, data, manifest: dict) -> None:
+def write_index(tasks: list, out: Path, data, manifest: dict, base_url: str = "") -> None:
     """The landing page of each language (site.write_landing) over every report of the manifest still on disk.
 
     Parameters
@@ -73,5 +73,5 @@ def write_index(tasks: list, out: Path, data, manifest: dict) -> None:
             "status": str(manifest.get(task.slug, {}).get("status", "")),
             "built": (out / f"{task.slug}.html").is_file()})
     reports.sort(key=lambda r: (-(r["year"] or 0), KINDS.index(r["kind"]), r["province"], r["name"], r["slug"]))
-    site.write_landing(out, data, reports, out / BUILD_DIR)
+    site.write_landing(out, data, reports, out / BUILD_DIR, base_url)
 

@@ -253,7 +253,34 @@ def headline(data: dataset.Dataset, f: Formatter) -> dict:
             "measure": measure, "rows": table}
 
 
-def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: dict) -> bytes:
+def landing_head(data: dataset.Dataset, lang: str, links: dict, n: int, base_url: str = "") -> dict:
+    """Description, favicon, canonical, hreflang, share tags and the JSON-LD `Dataset` of a landing page."""
+    from . import sharing
+
+    f = Formatter(lang)
+    path = lang_root(lang) + "index.html"
+    url = sharing.absolute(base_url, path) if base_url else ""
+    text = f("site.description", n=f.int(n))
+    downloads = [{"@type": "DataDownload", "encodingFormat": "text/csv" if href.endswith(".csv") else
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "contentUrl": sharing.absolute(base_url, href[len(links["up"]):]) if base_url else href}
+                 for name, href in sorted(links["downloads"].items()) if name != "readme"]
+    dataset_ld = {"@context": "https://schema.org", "@type": "Dataset", "name": f("site.heading"),
+                  "description": f("site.intro"), "inLanguage": lang, "version": data.version,
+                  "isAccessibleForFree": True, "creator": {"@type": "Organization", "name": "kepatuhan"},
+                  "license": f("page.licence"), "distribution": downloads,
+                  "temporalCoverage": "/".join(str(y) for y in (int(data.entities["year"].min()),
+                                                                 int(data.entities["year"].max())))}
+    if url:
+        dataset_ld["url"] = url
+    twins = [(other, lang_root(other) + "index.html") for other in LANGS if other != lang]
+    return {"description": text, "canonical": url, "favicon": links["up"] + "favicon.svg",
+            "alternates": sharing.alternates(base_url, path, lang, twins), "dataset": dataset_ld,
+            "share_tags": [dict(t, content="website") if t["name"] == "og:type" else t
+                           for t in sharing.share_tags(f, f("site.title"), text, url, "", lang)]}
+
+
+def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: dict, base_url: str = "") -> bytes:
     from jinja2 import Environment, FileSystemLoader
 
     f = Formatter(lang)
@@ -267,11 +294,13 @@ def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: d
         f=f, lang=lang, entries=entries, years=years, provinces=provinces, types=types, rules=rules,
         keys=search_keys(data), headline=headline(data, f), links=links, version=data.version,
         package=__version__, zones=("hijau", "kuning", "merah"),
+        head=landing_head(data, lang, links, len(entries), base_url),
         categories=sorted({e["category"] for e in entries if e["category"]}))
     return page.encode("utf-8")
 
 
-def write_landing(out: Path, data: dataset.Dataset, reports: list[dict], state: Path | None = None) -> list[Path]:
+def write_landing(out: Path, data: dataset.Dataset, reports: list[dict], state: Path | None = None,
+                  base_url: str = "") -> list[Path]:
     """reports/index.html and reports/en/index.html, each listing that language's reports on disk."""
     downloads = write_downloads(out, data, state)
     written = []
@@ -282,13 +311,13 @@ def write_landing(out: Path, data: dataset.Dataset, reports: list[dict], state: 
         for r in mine:
             r["href"] = r["slug"][len(root):] + ".html"
             r["csv"] = r["slug"][len(root):] + ".csv" if (out / f"{r['slug']}.csv").is_file() else ""
-        links = {"downloads": {k: up + v for k, v in downloads.items()},
+        links = {"downloads": {k: up + v for k, v in downloads.items()}, "up": up,
                  "methodology": "methodology.html",
                  "national": next((r["href"] for r in sorted(mine, key=lambda r: -(r["year"] or 0))
                                    if r["kind"] == "national"), ""),
                  "twins": {other: up + lang_root(other) + "index.html" for other in LANGS if other != lang}}
         target = out / root / "index.html"
-        atomic_write_bytes(target, landing_html(mine, data, lang, links))
+        atomic_write_bytes(target, landing_html(mine, data, lang, links, base_url))
         written.append(target)
     return written
 

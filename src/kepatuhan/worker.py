@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import paths
 from .notebooks import notebook_path
-from .page import exporter, to_html
+from .page import export, exporter
 
 #: Seconds one cell may run before its report fails (`kepatuhan build --timeout`).
 DEFAULT_TIMEOUT = 600
@@ -203,7 +203,7 @@ def _shutdown_at_exit() -> None:
 
 
 def render(task: dict, header: dict, scratch: str, timeout: int = DEFAULT_TIMEOUT) -> dict:
-    """Execute one notebook and return its HTML bytes (or the failure); runs in a worker."""
+    """Execute one notebook and return its HTML bytes and figure files (or the failure); runs in a worker."""
     import atexit
 
     atexit.unregister(_shutdown_at_exit)
@@ -256,7 +256,8 @@ def _render(task: dict, header: dict, scratch: str, timeout: int) -> dict:
             return {"ok": False, "seconds": time.perf_counter() - started, "cell": where["cell"],
                     "error": f"{type(exc).__name__}: {exc}", "failed_notebook": "", "trace": traceback.format_exc()}
         break
-    return {"ok": True, "seconds": time.perf_counter() - started, "html": to_html(nb, task, header)}
+    html, figures = export(nb, task, header, embed=bool(header.get("embed")))
+    return {"ok": True, "seconds": time.perf_counter() - started, "html": html, "figures": figures}
 
 
 def _notebook(path: str, load):
