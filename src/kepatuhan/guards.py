@@ -158,7 +158,7 @@ def cell_problems(label: str, table: list[list[str]], lines: list[int], limits: 
 
 
 def screen_imported(rows: list[dict], label: str) -> tuple[list[dict], list[Problem]]:
-    """Rows safe to write, and the problems of the others: formula-like names, one entity with two results."""
+    """Rows safe to write, and the problems of the others: formula-like names, one source with two results."""
     kept, problems = [], []
     seen: dict[tuple, dict] = {}
     for row in rows:
@@ -167,7 +167,7 @@ def screen_imported(rows: list[dict], label: str) -> tuple[list[dict], list[Prob
             problems.append(Problem(label, row["source_row"], "name", f"{name!r} starts with {name[0]!r}, which a "
                                     "spreadsheet runs as a formula; remove the sign"))
             continue
-        key = (row.get("year"), row.get("entity_code"))
+        key = (row.get("year"), row.get("entity_code"), row.get("source_url"))  # a second source is kept
         first = seen.get(key)
         if first is not None and _result(first) != _result(row):  # the same result twice is harmless
             problems.append(Problem(label, row["source_row"], "name", f"{row['entity_code']} {row['year']} is "

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import grading
+from . import grading, unit_import
 from .dataset import atomic_write_bytes
 from .errors import DataError, Problem
 from .guards import Limits, check_input, read_csv_cells, read_xlsx_cells
@@ -42,6 +42,7 @@ HEADER_WORDS = {
     "service_quality": ("kualitas_pelayanan", "kualitas pelayanan", "service quality", "service_quality"),
     "source_url": ("source_url", "sumber", "source"),
     "number": ("no", "no.", "nomor", "#"),
+    "type": ("entity_type", "jenis", "jenis instansi", "type"),
 }
 OUTPUT_COLUMNS = ("source_row", *COLUMNS["entity"], *LABEL_COLUMNS["entity"])
 
@@ -52,6 +53,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # kept rows whose label misfits an inferred band
     matched_fuzzy: list[str] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)  # service units named in the list (unit_import)
 
 
 def read_published(path: Path, limits: Limits | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -116,7 +118,7 @@ def import_rows(
         result.problems += [p for p in problems if not p.warning]
         result.warnings += [p for p in problems if p.warning]
         if row:
-            result.rows.append(row)
+            (result.units if "unit_code" in row else result.rows).append(row)
         if fuzzy:
             result.matched_fuzzy.append(fuzzy)
     return result
@@ -172,20 +174,30 @@ def _import_row(row: _Row, names: NameIndex, year, province, source_url):
     if row_province and row_province.casefold() in NATIONAL_WORDS:
         row_province = None  # ministries and agencies: no province
     moved = None
+    unit_type = unit_import.unit_type_of(row.get("type"), row.get("name"))
     try:
-        match = names.match(row.get("name"), province=row_province or None)
+        if unit_type:
+            unit = unit_import.unit_row(unit_type, row.get("name"), row_province, names)
+        else:
+            match = names.match(row.get("name"), province=row_province or None)
     except NameNotFound as exc:
-        match = _moved_province_match(names, row.get("name"), row_province)
+        match = None if unit_type else _moved_province_match(names, row.get("name"), row_province)
         if match is None:
             problem("name", str(exc))
         else:
             moved = (f"{row.label}:{row.line}: {row.get('name')!r} → {match.entity.label()}, "
                      f"not in {row_province} (province split or renamed since)")
+    if unit_type and score is None:
+        problem("score", "a unit row needs a score (unit files hold scored units only)")
     row_source = row.get("source_url") or source_url
     if not row_source or not re.match(URL_PATTERN, row_source):
         problem("source_url", f"{row_source!r} is not an http(s) address")
     if any(not p.warning for p in problems):
         return None, problems, None
+    if unit_type:
+        return {"source_row": row.line, "year": row_year, **unit, "score": f"{score:.2f}",
+                "zone": labels["zone"] or "", "category": labels["category"] or "",
+                "source_url": row_source}, problems, None
     entity = match.entity
     fuzzy = f"{row.label}:{row.line}: {row.get('name')!r} → {entity.label()}" if match.method == "fuzzy" else moved
     return {
@@ -263,9 +275,9 @@ def _labels(row: _Row, year: int | None, problem) -> dict:
     return out
 
 
-def write_rows(rows: list[dict], out: Path) -> None:
+def write_rows(rows: list[dict], out: Path, columns: tuple[str, ...] = OUTPUT_COLUMNS) -> None:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(OUTPUT_COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     atomic_write_bytes(out, buffer.getvalue().encode("utf-8"))
