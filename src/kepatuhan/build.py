@@ -431,7 +431,7 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
     try:
         save_manifest()
         write_index(tasks, out, data, manifest)
-        write_methodology(out)
+        write_methodology(out, data)
     except OSError as exc:
         raise _cannot_write(out / "index.html", exc) from None
     finally:

@@ -73,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     entities.add_argument("--data", type=Path, help="data folder (default: data)")
     entities.set_defaults(handler=cmd_entities)
 
+    coverage = commands.add_parser("coverage", help="entities with data against the number assessed, and "
+                                   "the kab/kota with no row for a year")
+    coverage.add_argument("--year", type=int, help="one assessment year (also lists the kab/kota without a row)")
+    coverage.add_argument("--province", help="a province name, abbreviation or code")
+    coverage.add_argument("--data", type=Path, help="data folder (default: data)")
+    coverage.set_defaults(handler=cmd_coverage)
+
     build = commands.add_parser("build", help="build every HTML report and reports/index.html")
     build.add_argument("--only", choices=("entity", "province", "national"))
     build.add_argument("--year", type=int)
@@ -254,6 +261,29 @@ def cmd_entities(args) -> int:
     for row in rows:
         print("  ".join(str(v).ljust(w) for v, w in zip(row[1:], widths, strict=True)))
     print(f"{len(rows)} entities with data.")
+    return 0
+
+
+def cmd_coverage(args) -> int:
+    from . import coverage
+    from .dataset import load
+
+    data = load(args.data)
+    years = sorted(int(y) for y in set(data.entities["year"]))
+    if args.year is not None and args.year not in years:
+        raise DataError([Problem("--year", None, "", f"no data for {args.year} (years with data: "
+                                 f"{', '.join(map(str, years))})")])
+    table = coverage.by_type(data, args.year, args.province)
+    print("Entity-years with data against the number published as assessed (or sampled, 2025):")
+    print(coverage.text_table(table))
+    if args.year is None:
+        print("Give --year for the list of kab/kota without a row in that year.")
+        return 0
+    gaps = coverage.missing(data, args.year, args.province)
+    print(f"\n{len(gaps)} kab/kota without any row for {args.year}"
+          + (f" in {args.province}" if args.province else "") + ":")
+    if len(gaps):
+        print(coverage.text_table(gaps))
     return 0
 
 
