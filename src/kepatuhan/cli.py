@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=cmd_validate)
 
     importer = commands.add_parser("import", help="turn a published list into a new raw file")
-    importer.add_argument("file", type=Path, metavar="FILE", help="CSV (',' or ';') or XLSX")
+    importer.add_argument("file", type=Path, metavar="FILE", help="CSV (',' or ';'), XLSX or a text PDF")
     importer.add_argument("--out", type=Path, required=True, metavar="OUT.csv")
     importer.add_argument("--year", type=int, help="assessment year when FILE has no Tahun column")
     importer.add_argument("--province", help="province of every row when FILE has no Provinsi column")

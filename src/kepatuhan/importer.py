@@ -1,4 +1,4 @@
-"""`kepatuhan import`: a published list (CSV or XLSX, Indonesian or English headers) → a NEW raw file.
+"""`kepatuhan import`: a published list (CSV, XLSX or a text PDF; Indonesian or English headers) → a NEW raw file.
 
 Every row is matched to a code and checked before anything is written: by default one bad row
 means no output at all; with skip_invalid the good rows are written and the bad ones reported.
@@ -57,13 +57,17 @@ class ImportResult:
 
 
 def read_published(path: Path, limits: Limits | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, cells) of a CSV (',' or ';') or the first sheet of an XLSX, within the caps."""
+    """Header and (line, cells) of a CSV (',' or ';'), an XLSX's first sheet or a text PDF's table, within caps."""
     label = display_path(path)
     limits = limits or Limits()
     check_file(path, "a CSV or XLSX file")
     check_input(path, label, limits)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         table, lines = read_xlsx_cells(path, label, limits)
+    elif path.suffix.lower() == ".pdf":
+        from .pdf_tables import read_pdf_cells
+
+        table, lines = read_pdf_cells(path, label, limits)
     else:
         table, lines = read_csv_cells(read_text(path, "a CSV or XLSX file"), label, limits)
     rows = [(line, [c.strip() for c in cells]) for line, cells in zip(lines, table, strict=True)
