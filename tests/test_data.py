@@ -41,11 +41,12 @@ INFERRED_MISFITS = {
     ("entity_scores_additions_2026-11.csv", 119), ("entity_scores_additions_2026-11.csv", 153),
     ("entity_scores_additions_2026-11.csv", 294),
 }
-SCORED_FILES = ["entity_scores.csv", "entity_scores_additions_2026-11.csv", "opini_2025.csv", "unit_scores.csv"]
+SCORED_FILES = ["entity_scores.csv", "entity_scores_additions_2026-11.csv", "opini_2025.csv", "unit_scores.csv",
+                "entity_scores_2026-12.csv", "opini_2025_2026-12.csv", "unit_scores_2026-12.csv"]
 
 
 @pytest.mark.parametrize("name, at_least", [("entity_scores.csv", 150), ("entity_scores_additions_2026-11.csv", 250),
-                                            ("unit_scores.csv", 10)])
+                                            ("unit_scores.csv", 10), ("entity_scores_2026-12.csv", 150)])
 def test_every_published_label_in_a_published_band_year_fits_it(name, at_least):
     frame = pd.read_csv(RAW / name, dtype=str, keep_default_na=False)
     checked = 0
@@ -140,8 +141,52 @@ def test_shipped_conflicts_follow_the_rule(shipped):
     assert c.loc[(2019, "21.01"), ["values", "chosen", "rule"]].tolist() == ["66.90 | 86.55", "66.90", "lowest"]
     assert c.loc[(2018, "16.72"), ["chosen", "rule"]].tolist() == ["48.15", "scored"]
     assert c.loc[(2018, "16.03"), ["chosen", "rule"]].tolist() == ["zona merah (no score)", "lowest"]
-    assert len(shipped.conflicts) == 19
     assert set(shipped.conflicts["rule"]) == {"label", "ombudsman", "lowest", "scored"}
+
+
+def _raw_scores() -> dict[tuple[int, str], set[str]]:
+    """{(year, code): the distinct scores printed for it} over every raw entity and unit file."""
+    found: dict[tuple[int, str], set[str]] = {}
+    for name in RAW_NAMES:
+        frame = pd.read_csv(RAW / name, dtype=str, keep_default_na=False)
+        key = "entity_code" if "entity_code" in frame else "unit_code" if "unit_code" in frame else None
+        if key is None:
+            continue
+        for row in frame[frame["score"] != ""].itertuples():
+            found.setdefault((int(row.year), getattr(row, key)), set()).add(f"{float(row.score):.2f}")
+    return found
+
+
+def test_every_score_disagreement_in_the_raw_files_is_a_listed_conflict(shipped):
+    disagreements = {k for k, scores in _raw_scores().items() if len(scores) > 1}
+    listed = set(zip(shipped.conflicts["year"].astype(int), shipped.conflicts["code"], strict=True))
+    assert disagreements and disagreements <= listed
+    # the rest are a score beside a label-only row, or two label-only rows (rule 0 and zones)
+    assert set(shipped.conflicts.set_index(["year", "code"]).loc[sorted(listed - disagreements), "rule"]) <= {
+        "scored", "lowest"}
+
+
+# The conflicts the December 2026 gatherer listed (its NOTES.md): both printed values, and the one the
+# rule must keep — the lowest where both are scores in one scheme (none is on ombudsman.go.id, no
+# majority), the score where the other source printed only a label.
+DECEMBER_2026_CONFLICTS = [
+    (2023, "51", {"94.46", "96.46"}, "94.46"), (2023, "33", {"94.52", "94.50"}, "94.50"),
+    (2021, "35.78", {"83.62", "83.63"}, "83.62"), (2021, "35.73", {"97.29", "87.29"}, "87.29"),
+    (2023, "63.06", {"95.08", "95.07"}, "95.07"), (2023, "71.01", {"95.05", "97.50"}, "95.05"),
+    (2021, "96.04", {"18.42", "18.47"}, "18.42"), (2021, "96.03", {"39.42", "39.49"}, "39.42"),
+    (2023, "18.04", {"75.63", "75.65"}, "75.63"), (2023, "18.72", {"80.58", "80.85"}, "80.58"),
+    (2018, "74", {"74.94"}, "74.94"), (2022, "13.05", {"78.20"}, "78.20"),
+]
+
+
+@pytest.mark.parametrize("year, code, printed, kept", DECEMBER_2026_CONFLICTS)
+def test_the_december_2026_conflicts_are_resolved_by_the_rule(shipped, year, code, printed, kept):
+    assert printed <= _raw_scores()[(year, code)]
+    conflict = shipped.conflicts.set_index(["year", "code"]).loc[(year, code)]
+    assert conflict["chosen"] == kept
+    assert conflict["rule"] == ("scored" if len(printed) == 1 else "lowest")
+    resolved = shipped.entities.set_index(["entity_code", "year"]).loc[(code, year), "score"]
+    assert resolved == pytest.approx(float(kept))
 
 
 def test_label_only_rows_keep_their_label_and_no_score(shipped):

@@ -112,12 +112,30 @@ def report_path(kind: str, code: str, year: int, lang: str) -> str:
     return lang_root(lang) + tail
 
 
+def _province_years(pemda, data: dataset.Dataset):
+    """(province_code, province_name, year): every year of the data, for each province with any row.
+
+    A province has data when a pemda in it has a row (scored or label-only), a unit lies in it or a
+    count was published for it; its page is made for every assessment year, so a year without rows
+    says so (and what is missing) instead of being absent.
+    """
+    import pandas as pd  # loaded already by dataset
+
+    counts = data.aggregates["scope_code"].fillna("").astype(str)
+    codes = set(pemda["province_code"].dropna()) | set(data.units["province_code"].dropna()) | set(counts) - {""}
+    names = data.regions.set_index("code")["name"]
+    years = sorted(int(y) for y in set(data.entities["year"]))
+    return pd.DataFrame([(code, names[code], year) for code in sorted(codes) for year in years],
+                        columns=["province_code", "province_name", "year"])
+
+
 def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None, province: str | None = None,
          entity: str | None = None, data_dir: str = "", langs: tuple[str, ...] = LANGS) -> list[Task]:
     """Every report the data supports, in every language asked for, narrowed by the filters.
 
     One entity report per entity-year in the data (label-only years too: the entity report shows
-    them), one province report per province-year with pemda results, one national overview per year.
+    them), one province report per province-year with any pemda row (scored or label-only) or a
+    published count for the province, one national overview per year.
     """
     entities = data.entities
     province_code = data.names.province_code(province) if province else None
@@ -143,8 +161,8 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
                                   {"entity": code, "year": int(row.year), "lang": lang, "data_dir": data_dir},
                                   f"{row.entity_name} {row.year}", {**meta, "lang": lang}))
     if only in (None, "province") and not entity_code:
-        pemda = entities[entities["entity_type"].isin(["provinsi", "kabupaten", "kota"]) & entities["score"].notna()]
-        pairs = pemda[["province_code", "province_name", "year"]].drop_duplicates()
+        pemda = entities[entities["entity_type"].isin(["provinsi", "kabupaten", "kota"])]  # label-only rows too
+        pairs = _province_years(pemda, data)
         years_of_province = {c: sorted(int(y) for y in g) for c, g in pairs.groupby("province_code")["year"]}
         for row in pairs.sort_values(["province_code", "year"]).itertuples(index=False):
             if (province_code and row.province_code != province_code) or (year and row.year != year):
@@ -313,7 +331,7 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
         try:
             save_manifest()
             write_index(tasks, out, data, manifest, options["base_url"])
-            write_methodology(out)
+            write_methodology(out, data)
             assets.write_shared(out)
             publish.write_publishing_files(out, options["base_url"])
         except OSError as exc:

@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=cmd_validate)
 
     importer = commands.add_parser("import", help="turn a published list into a new raw file")
-    importer.add_argument("file", type=Path, metavar="FILE", help="CSV (',' or ';') or XLSX")
+    importer.add_argument("file", type=Path, metavar="FILE", help="CSV (',' or ';'), XLSX or a text PDF")
     importer.add_argument("--out", type=Path, required=True, metavar="OUT.csv")
     importer.add_argument("--year", type=int, help="assessment year when FILE has no Tahun column")
     importer.add_argument("--province", help="province of every row when FILE has no Provinsi column")
@@ -73,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     entities.add_argument("--type", choices=("kementerian", "lembaga", "provinsi", "kabupaten", "kota"))
     entities.add_argument("--data", type=Path, help="data folder (default: data)")
     entities.set_defaults(handler=cmd_entities)
+
+    coverage = commands.add_parser("coverage", help="entities with data against the number assessed, and "
+                                   "the kab/kota with no row for a year")
+    coverage.add_argument("--year", type=int, help="one assessment year (also lists the kab/kota without a row)")
+    coverage.add_argument("--province", help="a province name, abbreviation or code")
+    coverage.add_argument("--data", type=Path, help="data folder (default: data)")
+    coverage.set_defaults(handler=cmd_coverage)
 
     build = commands.add_parser("build", help="build every HTML report and reports/index.html")
     build.add_argument("--only", choices=("entity", "province", "national"))
@@ -185,9 +192,11 @@ def cmd_validate(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from . import count_import
     from .dataset import name_index, read_regions
     from .guards import MIB, Limits, output_problems, screen_imported
-    from .importer import import_rows, write_rows
+    from .importer import import_rows, read_published, write_rows
+    from .unit_import import UNIT_OUTPUT_COLUMNS
 
     out = args.out
     unsafe = output_problems(out, [args.file], {paths.raw_dir(args.data), paths.raw_dir()})
@@ -199,15 +208,31 @@ def cmd_import(args) -> int:
         raise DataError([Problem("--max-mb/--max-rows/--max-cell", None, "", "caps must be positive")])
     limits = Limits(int(args.max_mb * MIB), args.max_rows, args.max_cell)
     regions, aliases = read_regions(args.data)
-    result = import_rows(args.file, name_index(regions, aliases), year=args.year,
+    names = name_index(regions, aliases)
+    header, table = read_published(args.file, limits)
+    if count_import.is_count_list(header):
+        return _import_counts(args, header, table, names)
+    result = import_rows(args.file, names, year=args.year,
                          province=args.province, source_url=args.source_url, limits=limits)
     result.rows, refused = screen_imported(result.rows, paths.display_path(args.file))
     result.problems += refused
+    units_out = out.with_name(f"{out.stem}_units.csv")
+    if result.units:
+        unsafe = output_problems(units_out, [args.file], {paths.raw_dir(args.data), paths.raw_dir()})
+        if units_out.exists() and not args.force:
+            unsafe.append(Problem(paths.display_path(units_out), None, "", "already exists; use --force to overwrite"))
+        if unsafe:
+            raise DataError(unsafe)
     if result.problems and not args.skip_invalid:
         raise DataError(result.problems)
-    if not result.rows:
+    if not result.rows and not result.units:
         raise DataError([*result.problems, Problem(paths.display_path(args.file), None, "", "no valid rows to write")])
-    write_rows(result.rows, out)
+    if result.rows:
+        write_rows(result.rows, out)
+    if result.units:
+        write_rows(result.units, units_out, UNIT_OUTPUT_COLUMNS)
+        print(f"Wrote {len(result.units)} service unit row(s) named in the list to {paths.display_path(units_out)} "
+              "(unit file); review it too.")
     for line in result.matched_fuzzy:
         print(f"  fuzzy match, please review: {line}", file=sys.stderr)
     for warning in sorted(result.warnings):
@@ -217,6 +242,26 @@ def cmd_import(args) -> int:
         for problem in sorted(result.problems):
             print(f"  {problem}", file=sys.stderr)
     print(f"Wrote {len(result.rows)} row(s) to {paths.display_path(out)}; review it before moving it into data/raw/.")
+    return 0
+
+
+def _import_counts(args, header, table, names) -> int:
+    """A list of published counts (measure and count columns) → a new aggregate raw file."""
+    from .count_import import OUTPUT_COLUMNS, import_counts
+    from .importer import write_rows
+
+    rows, problems = import_counts(header, table, args.file, names, source_url=args.source_url)
+    if problems and not args.skip_invalid:
+        raise DataError(problems)
+    if not rows:
+        raise DataError([*problems, Problem(paths.display_path(args.file), None, "", "no valid rows to write")])
+    write_rows(rows, args.out, OUTPUT_COLUMNS)
+    if problems:
+        print(f"Skipped {len({p.row for p in problems})} invalid row(s):", file=sys.stderr)
+        for problem in sorted(problems):
+            print(f"  {problem}", file=sys.stderr)
+    print(f"Wrote {len(rows)} published count(s) to {paths.display_path(args.out)}; review it before moving it "
+          "into data/raw/.")
     return 0
 
 
@@ -249,6 +294,29 @@ def cmd_entities(args) -> int:
     for row in rows:
         print("  ".join(str(v).ljust(w) for v, w in zip(row[1:], widths, strict=True)))
     print(f"{len(rows)} entities with data.")
+    return 0
+
+
+def cmd_coverage(args) -> int:
+    from . import coverage
+    from .dataset import load
+
+    data = load(args.data)
+    years = sorted(int(y) for y in set(data.entities["year"]))
+    if args.year is not None and args.year not in years:
+        raise DataError([Problem("--year", None, "", f"no data for {args.year} (years with data: "
+                                 f"{', '.join(map(str, years))})")])
+    table = coverage.by_type(data, args.year, args.province)
+    print("Entity-years with data against the number published as assessed (or sampled, 2025):")
+    print(coverage.text_table(table))
+    if args.year is None:
+        print("Give --year for the list of kab/kota without a row in that year.")
+        return 0
+    gaps = coverage.missing(data, args.year, args.province)
+    print(f"\n{len(gaps)} kab/kota without any row for {args.year}"
+          + (f" in {args.province}" if args.province else "") + ":")
+    if len(gaps):
+        print(coverage.text_table(gaps))
     return 0
 
 

@@ -223,8 +223,8 @@ def resolved(path: Path) -> Path:
 
 
 def screen_imported(rows: list[dict], label: str) -> tuple[list[dict], list[Problem]]:
-    """Rows safe to write, and the problems of the others: formula-like names, one entity twice (with two
-    results, or the same row repeated: a source counted twice)."""
+    """Rows safe to write, and the problems of the others: formula-like names, one source printing one
+    entity twice (with two results, or the same row repeated: a list pasted twice); two sources are both kept."""
     kept, problems = [], []
     seen: dict[tuple, dict] = {}
     for row in rows:
@@ -233,7 +233,7 @@ def screen_imported(rows: list[dict], label: str) -> tuple[list[dict], list[Prob
             problems.append(Problem(label, row["source_row"], "name", f"{name!r} starts with {name[0]!r}, which a "
                                     "spreadsheet runs as a formula; remove the sign"))
             continue
-        key = (row.get("year"), row.get("entity_code"))
+        key = (row.get("year"), row.get("entity_code"), row.get("source_url"))  # a second source is kept
         first = seen.get(key)
         if first is not None and _result(first) == _result(row):
             problems.append(Problem(label, row["source_row"], "name", f"the same row as line {first['source_row']} "

@@ -1,4 +1,4 @@
-"""`kepatuhan import`: a published list (CSV or XLSX, Indonesian or English headers) → a NEW raw file.
+"""`kepatuhan import`: a published list (CSV, XLSX or a text PDF; Indonesian or English headers) → a NEW raw file.
 
 Every row is matched to a code and checked before anything is written: by default one bad row
 means no output at all; with skip_invalid the good rows are written and the bad ones reported.
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import grading
+from . import grading, unit_import
 from .dataset import atomic_write_bytes
 from .errors import DataError, Problem
 from .guards import Limits, check_input, read_csv_cells, read_xlsx_cells
@@ -42,6 +42,7 @@ HEADER_WORDS = {
     "service_quality": ("kualitas_pelayanan", "kualitas pelayanan", "service quality", "service_quality"),
     "source_url": ("source_url", "sumber", "source"),
     "number": ("no", "no.", "nomor", "#"),
+    "type": ("entity_type", "jenis", "jenis instansi", "type"),
 }
 OUTPUT_COLUMNS = ("source_row", *COLUMNS["entity"], *LABEL_COLUMNS["entity"])
 
@@ -52,16 +53,21 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # kept rows whose label misfits an inferred band
     matched_fuzzy: list[str] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)  # service units named in the list (unit_import)
 
 
 def read_published(path: Path, limits: Limits | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, cells) of a CSV (',' or ';') or the first sheet of an XLSX, within the caps."""
+    """Header and (line, cells) of a CSV (',' or ';'), an XLSX's first sheet or a text PDF's table, within caps."""
     label = display_path(path)
     limits = limits or Limits()
     check_file(path, "a CSV or XLSX file")
     check_input(path, label, limits)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         table, lines = read_xlsx_cells(path, label, limits)
+    elif path.suffix.lower() == ".pdf":
+        from .pdf_tables import read_pdf_cells
+
+        table, lines = read_pdf_cells(path, label, limits)
     else:
         table, lines = read_csv_cells(read_text(path, "a CSV or XLSX file"), label, limits)
     rows = [(line, [c.strip() for c in cells]) for line, cells in zip(lines, table, strict=True)
@@ -116,7 +122,7 @@ def import_rows(
         result.problems += [p for p in problems if not p.warning]
         result.warnings += [p for p in problems if p.warning]
         if row:
-            result.rows.append(row)
+            (result.units if "unit_code" in row else result.rows).append(row)
         if fuzzy:
             result.matched_fuzzy.append(fuzzy)
     return result
@@ -174,20 +180,30 @@ def _import_row(row: _Row, names: NameIndex, year, province, source_url):
     if row_province and row_province.casefold() in NATIONAL_WORDS:
         row_province = None  # ministries and agencies: no province
     moved = None
+    unit_type = unit_import.unit_type_of(row.get("type"), row.get("name"))
     try:
-        match = names.match(row.get("name"), province=row_province or None)
+        if unit_type:
+            unit = unit_import.unit_row(unit_type, row.get("name"), row_province, names)
+        else:
+            match = names.match(row.get("name"), province=row_province or None)
     except NameNotFound as exc:
-        match = _moved_province_match(names, row.get("name"), row_province)
+        match = None if unit_type else _moved_province_match(names, row.get("name"), row_province)
         if match is None:
             problem("name", str(exc))
         else:
             moved = (f"{row.label}:{row.line}: {row.get('name')!r} → {match.entity.label()}, "
                      f"not in {row_province} (province split or renamed since)")
+    if unit_type and score is None:
+        problem("score", "a unit row needs a score (unit files hold scored units only)")
     row_source = row.get("source_url") or source_url
     if not row_source or not re.match(URL_PATTERN, row_source):
         problem("source_url", f"{row_source!r} is not an http(s) address")
     if any(not p.warning for p in problems):
         return None, problems, None
+    if unit_type:
+        return {"source_row": row.line, "year": row_year, **unit, "score": f"{score:.2f}",
+                "zone": labels["zone"] or "", "category": labels["category"] or "",
+                "source_url": row_source}, problems, None
     entity = match.entity
     fuzzy = f"{row.label}:{row.line}: {row.get('name')!r} → {entity.label()}" if match.method == "fuzzy" else moved
     return {
@@ -265,9 +281,9 @@ def _labels(row: _Row, year: int | None, problem) -> dict:
     return out
 
 
-def write_rows(rows: list[dict], out: Path) -> None:
+def write_rows(rows: list[dict], out: Path, columns: tuple[str, ...] = OUTPUT_COLUMNS) -> None:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(OUTPUT_COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     atomic_write_bytes(out, buffer.getvalue().encode("utf-8"))

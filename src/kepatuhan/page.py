@@ -144,8 +144,32 @@ def band_sources() -> dict[tuple[int, float], str]:
                 for r in csv.DictReader(handle)}
 
 
-def methodology_html(lang: str) -> bytes:
-    """The methodology and glossary page of one language, from the grading schemes and the catalogue."""
+def coverage_section(f: Formatter, data) -> dict:
+    """The coverage table (kepatuhan.coverage.by_type) as a methodology section: data against the number assessed."""
+    from .coverage import by_type
+
+    rows = [[str(r.year), f(f"site.types.{r.entity_type}"), f.int(r.scored), f.int(r.label_only),
+             f.int(r.with_data), f.int(r.published) if r.published is not None else "–",
+             f(f"method.coverage_table.basis.{r.basis or 'none'}"),
+             f"{f.int(round(100 * r.share))} %" if r.share is not None else "–"]
+            for r in _with_none(by_type(data)).itertuples(index=False)]
+    columns = [f(f"method.coverage_table.col.{c}") for c in
+               ("year", "type", "scored", "label_only", "with_data", "published", "basis", "share")]
+    return {"id": "coverage", "heading": f("method.coverage_table.heading"),
+            "paragraphs": [f("method.coverage_table.intro")], "table": {"columns": columns, "rows": rows}}
+
+
+def _with_none(frame):
+    """The frame with None for every missing value (pandas' NA has no truth value)."""
+    shown = frame.astype(object)
+    return shown.where(shown.notna(), None)
+
+
+def methodology_html(lang: str, data=None) -> bytes:
+    """The methodology and glossary page of one language, from the grading schemes and the catalogue.
+
+    With `data` (a Dataset) the page also shows the coverage table of every year.
+    """
     from urllib.parse import urlparse
 
     from jinja2 import Environment, FileSystemLoader
@@ -171,6 +195,7 @@ def methodology_html(lang: str) -> bytes:
          "paragraphs": [f("method.breaks.text"), *([f("method.breaks.2025")] if 2025 in grading.ASSESSED_YEARS
                                                    else [])]},
         {"heading": f("method.coverage.heading"), "paragraphs": [f("method.coverage.text")]},
+        *([coverage_section(f, data)] if data is not None else []),
         {"heading": f("method.conflicts.heading"), "paragraphs": [f("method.conflicts.text")]},
         {"heading": f("method.glossary.heading"), "paragraphs": [],
          "terms": [(f(f"term.{t}"), f(f"term.{t}.text")) for t in
@@ -186,11 +211,11 @@ def methodology_html(lang: str) -> bytes:
     return page.encode("utf-8")
 
 
-def write_methodology(out: Path) -> list[Path]:
-    """Write the methodology page of every language into the reports folder `out`."""
+def write_methodology(out: Path, data=None) -> list[Path]:
+    """Write the methodology page of every language into the reports folder `out` (with `data`: its coverage)."""
     written = []
     for lang, target in METHODOLOGY_PAGES.items():
-        atomic_write_bytes(out / target, methodology_html(lang))
+        atomic_write_bytes(out / target, methodology_html(lang, data))
         written.append(out / target)
     return written
 

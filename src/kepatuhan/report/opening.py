@@ -56,8 +56,9 @@ def open_province(province: str, year: int, lang: str = "id", data_dir: str = ""
     except NameNotFound as exc:
         raise ReportError(str(exc)) from None
     report = ProvinceReport(data, code, year, lang, data_dir)
-    if report.year_rows.empty:
-        years = sorted(set(data.entities.loc[data.entities["province_code"] == code, "year"]))
+    years = sorted(set(data.entities.loc[data.entities["province_code"] == code, "year"]))
+    known = bool(years) or (data.units["province_code"] == code).any() or (data.aggregates["scope_code"] == code).any()
+    if report.year_rows.empty and not (known and year in set(data.entities["year"])):  # every year of a known province
         raise ReportError(f"{report.name} has no published pemda score for {year}; years with data: "
                           f"{', '.join(map(str, years)) or 'none'}")
     return report
