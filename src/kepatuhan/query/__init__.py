@@ -1,4 +1,5 @@
-"""Answers as tidy DataFrames, for analysts: scores, ranks, changes, zone moves, shares, group tests.
+"""Answers as tidy DataFrames, for analysts: scores, ranks, changes, zone moves, shares, group tests,
+coverage and what is missing.
 
 Every function loads the dataset like :func:`kepatuhan.dataset.load` (``data_dir=""`` is the project's
 data), accepts provinces and entities as people type them ("Jateng", "Pemkab Rejang Lebong", "17.02")
@@ -10,8 +11,9 @@ comparison across a change of grading method says so (``comparable=False`` and t
 
 from __future__ import annotations
 
+from .gaps import coverage, missing
 from .groups import group_tests
 from .moves import changes, zone_moves
 from .tables import ranks, scores, shares
 
-__all__ = ["changes", "group_tests", "ranks", "scores", "shares", "zone_moves"]
+__all__ = ["changes", "coverage", "group_tests", "missing", "ranks", "scores", "shares", "zone_moves"]
