@@ -220,4 +220,7 @@ def test_an_aceh_2022_label_only_kabupaten_is_listed_with_its_zone(shipped):
     assert listed.loc["11.01", "zone"] == "hijau" and pd.isna(listed.loc["11.01", "score"])
     assert listed.loc["11.01", "label_only"]
     counts = national.zone_counts(shipped.entities, 2022, province_code="11")
-    assert counts["scored"].sum() == 0 and counts.loc["hijau", "label_only"] >= 14
+    e = shipped.entities
+    aceh_2022 = e[(e["province_code"] == "11") & (e["year"] == 2022)]
+    assert counts["scored"].sum() == aceh_2022["score"].notna().sum()  # a label-only row is never counted as scored
+    assert counts["label_only"].sum() == aceh_2022["score"].isna().sum() and counts.loc["hijau", "label_only"] >= 14
