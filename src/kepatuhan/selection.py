@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import compare, dataset, findings, grading
 from . import national as national_figures
+from .errors import GradingError
 from .validation import UNIT_PARENTS
 
 KINDS = ("entity", "province", "national")
@@ -23,6 +24,15 @@ KINDS = ("entity", "province", "national")
 #: province report lists them by type, in the order of the reference table of unit parents.
 LOCATED_UNIT_TYPES = tuple(UNIT_PARENTS)
 
+
+
+def graded_alike(year_a: int, year_b: int) -> bool:
+    """True when both years were graded by one scheme; False when either has none (a report asked for a
+    year without an assessment still gets a selection and a digest, and fails in its own cell)."""
+    try:
+        return grading.same_scheme(year_a, year_b)
+    except GradingError:
+        return False
 
 @dataclass(frozen=True)
 class PeerSet:
@@ -70,7 +80,7 @@ class Selection:
     @property
     def comparable(self) -> bool:
         """True when the previous year was graded by the same scheme (no method break in between)."""
-        return self.previous_year is not None and grading.same_scheme(self.previous_year, self.year)
+        return self.previous_year is not None and graded_alike(self.previous_year, self.year)
 
     def rows(self, section: str) -> pd.DataFrame:
         """The rows of one section; a section the report does not read is an empty frame of its table."""
@@ -192,7 +202,7 @@ def province(data: dataset.Dataset, code: str, year: int) -> Selection:
              Part("provinces", "entities", provinces.rows)]
     earlier = [y for y in ix.kabkota_years.get(code, ()) if y < year]
     previous = max(earlier) if earlier else None
-    if previous is not None and grading.same_scheme(previous, year):
+    if previous is not None and graded_alike(previous, year):
         before = PeerSet("previous", kabkota(ix, previous, code))
         peers["previous"] = before
         parts.append(Part("previous", "entities", before.rows))
