@@ -18,7 +18,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--n
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """Rejang Lebong 2024 in both languages, Kota Bengkulu and Bengkulu province 2024 in Indonesian, built;
-    the landing page then lists every Bengkulu report of every year (the others without a link)."""
+    the landing page then lists every Bengkulu entity report of every year (the others without a link)."""
     out = tmp_path_factory.mktemp("site")
     data = dataset.load()
     built = build.plan(data, only="entity", entity="17.02", year=2024) \
@@ -26,7 +26,9 @@ def site(tmp_path_factory):
         + build.plan(data, only="province", province="Bengkulu", year=2024, langs=("id",))
     outcomes = build.run(built, out, data, workers=2, progress=False)
     assert all(o.status == "built" for o in outcomes)
-    listed = build.plan(data, province="Bengkulu")
+    # every Bengkulu entity-year and the province page of 2024: one page of the landing table (at most 50 rows)
+    listed = build.plan(data, only="entity", province="Bengkulu") + build.plan(data, only="province",
+                                                                                province="Bengkulu", year=2024)
     manifest = {t.slug: {"status": "built"} for t in built}
     build.write_index(listed, out, data, manifest)
     return out, data, built, [t for t in listed if t.parameters["lang"] == "id"]
