@@ -16,6 +16,8 @@ from kepatuhan.build import KINDS
 from kepatuhan.report.national import transition_kind
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kepatuhan"
+#: The columns of the coverage table on the methodology page.
+COVERAGE_COLUMNS = ("year", "type", "scored", "label_only", "with_data", "published", "basis", "share")
 #: f-strings (and Jinja `~` joins) handed to the Formatter: f("…{x}…"), f.has(f"…"), self.f(f"…").
 DYNAMIC = re.compile(r'\bf(?:\.has)?\(f"([^"]*\{[^"]*)"')
 TEMPLATE_JOIN = re.compile(r'\bf\("([a-z_.]+)" ~ ')
@@ -98,6 +100,11 @@ def _keys(values) -> dict[str, set[str]]:
         "gap.{against}": {f"gap.{g}" for g in ("best", "median")},
         "set.{set_name}": {f"set.{s}" for s in v["set"]},
         "section.{key}": set(),  # enumerated from the views' own sections below
+        "page.kind.{kind_of(slug, lang)}": {f"page.kind.{k}" for k in v["report_kind"]},
+        "site.types.{r.entity_type}": {f"site.types.{t}" for t in v["type"]},
+        "method.coverage_table.col.{c}": {f"method.coverage_table.col.{c}" for c in COVERAGE_COLUMNS},
+        "method.coverage_table.basis.{r.basis or 'none'}": {f"method.coverage_table.basis.{b}"
+                                                            for b in ("assessed", "sampled", "none")},
     }
 
 
