@@ -28,16 +28,16 @@ def test_a_hanging_cell_fails_its_report_by_name_and_the_build_goes_on(tmp_path,
     nb = nbformat.read(notebook_path("entity_report"), as_version=4)
     hang = nbformat.v4.new_code_cell("import time\ntime.sleep(10**6)")
     del hang["id"]  # the committed notebooks are nbformat 4.4, without cell ids
-    nb.cells.insert(0, hang)  # first, so the time limit only has to fit the report that follows
+    nb.cells.insert(0, hang)  # first; the limit must still fit a cold first report on a loaded machine (45 s)
     nbformat.write(nb, tmp_path / "hangs.ipynb")
     hanging = dataclasses.replace(two_tasks[0], notebook=str(tmp_path / "hangs"))
     # no stopwatch (the machine's speed is not the point): the run returns, and says the timeout fired
-    outcomes = build.run([hanging, two_tasks[1]], tmp_path / "out", data, workers=1, progress=False, timeout=12)
+    outcomes = build.run([hanging, two_tasks[1]], tmp_path / "out", data, workers=1, progress=False, timeout=45)
     status = {o.slug: o for o in outcomes}
     failed = status[hanging.slug]
     assert failed.status == "failed" and failed.cell == 0
-    assert failed.error == "CellTimeoutError: cell 0 timed out after 12 s"
-    assert status[two_tasks[1].slug].status == "built"  # the same worker went on with a fresh kernel
+    assert failed.error == "CellTimeoutError: cell 0 timed out after 45 s"
+    assert status[two_tasks[1].slug].status == "built", status[two_tasks[1].slug]  # the same worker went on with a fresh kernel
 
 
 class _DiesAtStart:
