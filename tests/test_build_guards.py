@@ -37,7 +37,8 @@ def test_a_hanging_cell_fails_its_report_by_name_and_the_build_goes_on(tmp_path,
     failed = status[hanging.slug]
     assert failed.status == "failed" and failed.cell == 0
     assert failed.error == "CellTimeoutError: cell 0 timed out after 45 s"
-    assert status[two_tasks[1].slug].status == "built", status[two_tasks[1].slug]  # the same worker went on with a fresh kernel
+    # the same worker went on with a fresh kernel
+    assert status[two_tasks[1].slug].status == "built", status[two_tasks[1].slug]
 
 
 class _DiesAtStart:
