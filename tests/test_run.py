@@ -70,7 +70,8 @@ def test_year_without_data_for_the_entity(capsys, tmp_path, shipped):
 
 def test_year_without_any_data(capsys, tmp_path, shipped):
     assert 2020 not in set(shipped.entities["year"])  # no assessment in 2020
-    assert "year: no published result for 2020" in refused(capsys, tmp_path, EXPLORE, "-p", "year", "2020")
+    national = str(paths.NOTEBOOKS_DIR / "national_overview.ipynb")
+    assert "year: no published result for 2020" in refused(capsys, tmp_path, national, "-p", "year", "2020")
 
 
 def test_range_without_rows(capsys, tmp_path, shipped):
