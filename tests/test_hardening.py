@@ -5,6 +5,7 @@ are read, never changed (a copy in tmp_path is changed where a test needs other 
 """
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -281,5 +282,6 @@ def test_a_report_with_units_named_in_any_script_or_at_length_is_built(capsys, t
     table = (out / "entity/17.02/2024.csv").read_text(encoding="utf-8")
     for name in SYNTHETIC_UNITS.values():
         assert name in page  # the table of units shows each name whole, as published
-    assert "data:image/png;base64," in page
+    figures = re.findall(r'<img[^>]* src="([^"]+\.png)"', page)  # the figures are drawn and stored beside it
+    assert figures and all((out / "entity/17.02" / src).resolve().is_file() for src in figures)
     assert table  # the download is written beside the page

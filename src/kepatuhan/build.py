@@ -125,7 +125,7 @@ def _province_years(pemda, data: dataset.Dataset):
     codes = set(pemda["province_code"].dropna()) | set(data.units["province_code"].dropna()) | set(counts) - {""}
     names = data.regions.set_index("code")["name"]
     years = sorted(int(y) for y in set(data.entities["year"]))
-    return pd.DataFrame([(code, names[code], year) for code in sorted(codes) for year in years],
+    return pd.DataFrame([(code, names.get(code, ""), year) for code in sorted(codes) for year in years],
                         columns=["province_code", "province_name", "year"])
 
 
