@@ -10,6 +10,7 @@ from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, geometry, grading, maps, names, national, plots, selection
 from ..errors import ReportError
+from ..query.groups import reading
 from .markup import figure, findings_block, paragraphs, table
 from .tables import sources_block
 from .view import Section, View, pick
@@ -195,14 +196,7 @@ class NationalReport(View):
         f = self.f
         groups = {c: e.name for c, e in self.data.names.entities.items() if "." not in c}
         groups.update({"kota": set_words(f, "type.kota"), "kabupaten": set_words(f, "type.kabupaten")})
-        meaning = findings.group_test_meaning(result, year, self.data.entities, groups)
-        if meaning is None:
-            key = "test.refused_kota" if result.name.startswith("Mann") else "test.refused_provinces"
-            return f(key, year=year, need=compare.MIN_GROUP_SIZE)
-        groups = ", ".join(f("test.group", name=g, n=n, median=f.num(m)) for g, n, m in meaning.groups)
-        key = f"test.{meaning.name}.{'differ' if meaning.significant else 'same'}"
-        return f(key, year=year, groups=groups, p=f.p_value(meaning.p_value), effect=f.num(meaning.effect),
-                 size=f(f"effect.{meaning.size}"))
+        return reading(result, year, self.data.entities, groups, self.lang)
 
     def group_tests(self, year: int | None = None) -> HTML:
         year = year or self.test_year
