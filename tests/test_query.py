@@ -193,3 +193,44 @@ def test_frames_are_tidy_for_r_and_stata():
                   query.shares(2024), query.group_tests(2024)):
         assert isinstance(table.index, pd.RangeIndex)
         assert all(c == c.lower() and " " not in c for c in table.columns)
+
+
+@pytest.mark.parametrize("n_with_data, group_size, quotable", [
+    (3, 27, False),   # "Peringkat 3 dari 3" among Jawa Barat's 27 kab/kota
+    (5, 27, False),   # five is the floor, but under half of 27
+    (14, 27, True),   # more than half of the group, and at least five
+    (7, 56, False),   # Banda Aceh 2025: 7 kota in the data of the 56 sampled
+    (4, None, False),  # an unknown group size still needs five with data
+    (5, None, True),
+])
+def test_a_rank_is_quoted_among_five_or_more_holding_half_the_group(n_with_data, group_size, quotable):
+    from kepatuhan import findings
+
+    assert findings.rank_quotable(n_with_data, group_size) is quotable
+
+
+def _reference_rows(name):
+    with (paths.reference_dir(None) / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_province_group_is_as_large_as_its_kab_kota_in_the_region_list():
+    regions = _reference_rows("regions.csv")
+    jabar = sum(1 for r in regions if r["province_code"] == "32" and r["type"] in ("kabupaten", "kota"))
+    table = query.ranks(2022, province="Jawa Barat")
+    assert set(table["group_size"]) == {jabar}
+    scored = int(table["score"].notna().sum())
+    assert bool(table["rank_quotable"].iloc[0]) is (scored >= 5 and scored >= jabar / 2)
+
+
+def test_a_sampled_year_measures_a_national_group_by_its_published_sample():
+    sampled = {}
+    for path in sorted(paths.raw_dir(None).glob("national_aggregates*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["year"] == "2025" and row["measure"] == "sampled" and not row["scope_code"]:
+                    sampled[row["entity_type"]] = int(row["count"])
+    table = query.ranks(2025, entity_type="kota")
+    assert set(table["group_size"]) == {sampled["kota"]}
+    scored = int(table["score"].notna().sum())
+    assert bool(table["rank_quotable"].iloc[0]) is (scored >= 5 and scored >= sampled["kota"] / 2)

@@ -18,6 +18,10 @@ from . import compare, grading, trend
 MIN_COMPARABLE = 3
 #: Fewest comparable years a fitted slope needs before a report states it as a finding.
 MIN_TREND_POINTS_FINDING = 5
+#: Fewest entities with data a rank is quoted among ("peringkat 3 dari 3" invites a wrong headline).
+MIN_QUOTED_RANK = 5
+#: Share of the group's published (or known) size the data must hold before a rank is quoted.
+MIN_QUOTED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,40 @@ def rank_in(group: pd.DataFrame, code: str, set_name: str, assessed: int | None 
     if s.n < MIN_COMPARABLE:
         return Rank(set_name, None, s.n, None, assessed, sampled, label_only)
     return Rank(set_name, s.rank, s.n, s.percentile, assessed, sampled, label_only)
+
+
+def rank_quotable(n_with_data: int, group_size: int | None) -> bool:
+    """Whether a rank among `n_with_data` entities may be quoted, given the size of the whole group.
+
+    The data hold a self-selected part of most groups (the published lists, not the Ombudsman's whole
+    table), so "3rd of 3" among 27 kab/kota says nothing about the 27. A rank is quoted only among at
+    least MIN_QUOTED_RANK entities with data that make up at least MIN_QUOTED_SHARE of the group's
+    published (or known) size; otherwise a report gives the coverage and the position against the
+    median in words.
+
+    Parameters
+    ----------
+    n_with_data : int
+        Entities of the group with a score in the data (the ones ranked).
+    group_size : int or None
+        How many the group holds: the published number assessed or sampled, else the known number of
+        regions of that kind; None when neither is known (only the minimum count applies).
+
+    Returns
+    -------
+    bool
+        True when the rank may be quoted.
+
+    Examples
+    --------
+    >>> rank_quotable(3, 27), rank_quotable(5, 27), rank_quotable(14, 27), rank_quotable(7, 56)
+    (False, False, True, False)
+    >>> rank_quotable(6, None)
+    True
+    """
+    if n_with_data < MIN_QUOTED_RANK:
+        return False
+    return group_size is None or n_with_data >= MIN_QUOTED_SHARE * group_size
 
 
 def label_only_count(entities: pd.DataFrame, year: int, entity_types: tuple[str, ...],

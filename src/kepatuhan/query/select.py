@@ -102,6 +102,30 @@ def published_assessed(data: dataset.Dataset, year: int, province_code: str | No
     return int(hit["count"].iloc[0]) if len(hit) else None
 
 
+#: Entity types whose whole number is known from the region list (ministries and agencies are not listed whole).
+REGIONAL_TYPES = ("provinsi", "kabupaten", "kota")
+
+
+def group_size(data: dataset.Dataset, year: int, province_code: str | None, types: tuple[str, ...] | None) -> int | None:
+    """How many entities a ranked group holds: the published number assessed (or sampled), else the number
+    of regions of those types in the region list (in the province when one is given), else None."""
+    published = published_assessed(data, year, province_code, types)
+    if published is not None:
+        return published
+    if province_code is None and types:
+        a = data.aggregates
+        sampled = a[(a["year"] == year) & a["scope_code"].isna() & (a["measure"] == "sampled")
+                    & a["entity_type"].isin(types)]
+        if set(sampled["entity_type"]) == set(types):
+            return int(sampled["count"].sum())
+    if not types or any(t not in REGIONAL_TYPES for t in types):
+        return None
+    regions = data.regions[data.regions["type"].isin(types)]
+    if province_code is not None:
+        regions = regions[regions["province_code"] == province_code]
+    return len(regions)
+
+
 def named(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """`columns` of `frame` in that order, codes and words as strings, index 0..n-1."""
     out = frame[columns].reset_index(drop=True).copy()

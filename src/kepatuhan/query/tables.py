@@ -91,8 +91,11 @@ def ranks(year: int, province: str | None = None, entity_type: Types = "kab/kota
         rank (1 = highest, ties share the best place; blank for label-only rows), entity_code,
         entity_name, entity_type, province_code, province_name, score, zone, category, label_only,
         n_with_data (scored entities ranked), n_label_only, n_published (how many of this set the
-        Ombudsman says it assessed, where it published that count, else blank) and small_n (fewer
-        than ``findings.MIN_COMPARABLE`` with data: a rank among so few says little).
+        Ombudsman says it assessed, where it published that count, else blank), small_n (fewer
+        than ``findings.MIN_COMPARABLE`` with data: a rank among so few says little), group_size (the
+        published number, else the number of such regions in the region list; blank for ministries and
+        agencies without a published number) and rank_quotable (see :func:`kepatuhan.findings.rank_quotable`:
+        at least 5 with data and at least half of group_size).
 
     Examples
     --------
@@ -104,6 +107,8 @@ def ranks(year: int, province: str | None = None, entity_type: Types = "kab/kota
     True
     >>> bool((r["rank"].dropna() >= 1).all() and (r["rank"].dropna() <= r["n_with_data"]).all())
     True
+    >>> int(r["group_size"].iloc[0])  # Bengkulu's ten kab/kota in the region list
+    10
     """
     data = select.load(data_dir)
     types = select.entity_types(data, entity_type)
@@ -120,6 +125,9 @@ def ranks(year: int, province: str | None = None, entity_type: Types = "kab/kota
     table["n_label_only"] = pd.Series([len(group) - n_with_data] * len(table), dtype="Int64")
     table["n_published"] = pd.Series([published] * len(table), dtype="Int64")
     table["small_n"] = n_with_data < findings.MIN_COMPARABLE
+    size = select.group_size(data, year, code, types)
+    table["group_size"] = pd.Series([size] * len(table), dtype="Int64")
+    table["rank_quotable"] = findings.rank_quotable(n_with_data, size)
     return table
 
 
