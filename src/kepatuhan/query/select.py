@@ -106,7 +106,8 @@ def published_assessed(data: dataset.Dataset, year: int, province_code: str | No
 REGIONAL_TYPES = ("provinsi", "kabupaten", "kota")
 
 
-def group_size(data: dataset.Dataset, year: int, province_code: str | None, types: tuple[str, ...] | None) -> int | None:
+def group_size(data: dataset.Dataset, year: int, province_code: str | None,
+               types: tuple[str, ...] | None) -> int | None:
     """How many entities a ranked group holds: the published number assessed (or sampled), else the number
     of regions of those types in the region list (in the province when one is given), else None."""
     published = published_assessed(data, year, province_code, types)
