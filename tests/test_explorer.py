@@ -23,3 +23,6 @@ def test_live_box_redraws_on_a_new_province():
     after = box.children[2].children[2].value
     assert before != after and "Jambi" not in before
     assert "No table" not in after
+    heading = box.children[2].children[0].value
+    assert "Jambi" in heading and "*" not in heading  # markdown's bold markers do not leak into the widget
+    assert "&lt;NA&gt;" not in after  # a missing published size is an empty cell
