@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, grading, paths
+from . import __version__, grading, paths, schema
 from .errors import DataError, Problem
 from .files import atomic_write_bytes  # noqa: F401  (re-exported: importer, notebooks, build use it)
 from .guards import reference_problems
 from .names import Entity, NameIndex
 
 PROCESSED_TABLES = ("entities", "units", "aggregates", "conflicts", "entity_sources", "unit_sources")
-_CODE_COLUMNS = {
-    "entity_code", "province_code", "unit_code", "parent_code", "location_code", "scope_code", "code",
-}
+#: text columns kept as "" (not missing) when blank; every other blank text is missing (NaN)
+_BLANK_AS_EMPTY = ("entity_code", "unit_code", "parent_code", "location_code", "code", "values", "chosen",
+                   "rule", "conflict_rule")
 
 
 @dataclass
@@ -187,7 +187,7 @@ def _build(data_dir: Path | str | None, files: list[Path] | None) -> Dataset:
         ],
         ignore_index=True,
     )
-    return Dataset(
+    made = dict(
         entities=entities,
         units=units,
         aggregates=aggregates[
@@ -201,6 +201,9 @@ def _build(data_dir: Path | str | None, files: list[Path] | None) -> Dataset:
         ].sort_values(["year", "entity_code", "source_url"], kind="stable").reset_index(drop=True),
         unit_sources=unit_rows[["year", "unit_code", "unit_name", "score", "source_url"]]
         .sort_values(["year", "unit_code", "source_url"], kind="stable").reset_index(drop=True),
+    )
+    return Dataset(
+        **{name: schema.conform(frame, name) for name, frame in made.items()},
         regions=regions,
         aliases=aliases,
         version=data_version(data_dir),
@@ -336,18 +339,13 @@ def _shared(data: Dataset) -> Dataset:
 
 
 def _read_processed(path: Path) -> pd.DataFrame:
-    header = pd.read_csv(path, nrows=0).columns
-    dtypes = {c: str for c in header if c in _CODE_COLUMNS or c in ("values", "chosen", "rule", "conflict_rule")}
-    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
-    for column in dtypes:
-        if column in ("province_code", "scope_code", "rule"):
-            continue
+    """One processed CSV in the dtypes of data/reference/columns.csv (text stays text: "16.10" is not 16.1,
+    and a column blank in every row is text, not float)."""
+    text = [name for name, column in schema.columns(path.stem).items() if column.type == "string"]
+    frame = pd.read_csv(path, dtype=dict.fromkeys(text, str), keep_default_na=False, na_values=[""])
+    for column in frame.columns.intersection(_BLANK_AS_EMPTY):
         frame[column] = frame[column].fillna("")
-    if "rule" in frame:
-        frame["rule"] = frame["rule"].fillna("")
-    if "conflict_rule" in frame:
-        frame["conflict_rule"] = frame["conflict_rule"].fillna("")
-    return frame
+    return schema.conform(frame, path.stem)
 
 
 def _input_checksums(data_dir) -> dict[str, str]:
@@ -367,7 +365,7 @@ def _manifest(data_dir) -> dict:
 
 
 #: The modules whose code shapes data/processed: a change to one of them rebuilds it.
-PROCESSING_MODULES = ("dataset.py", "reconcile.py", "validation.py", "grading.py", "schemes.py", "io.py",
+PROCESSING_MODULES = ("dataset.py", "reconcile.py", "validation.py", "grading.py", "schemes.py", "io.py", "schema.py",
                       "parsing.py")
 
 

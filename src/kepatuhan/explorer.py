@@ -128,13 +128,22 @@ def as_widgets(choice: Choice) -> list:
     made = []
     for kind, value in views(choice):
         if kind == "markdown":
-            text = html.escape(value.lstrip("#* ").rstrip("*"))
+            text = html.escape(value.lstrip("# ").replace("**", ""))
             made.append(widgets.HTML(f"<h3>{text}</h3>" if value.startswith("#") else f"<p><b>{text}</b></p>"))
         elif kind == "png":
             made.append(widgets.Image(value=value, format="png"))
         else:
-            made.append(widgets.HTML(value.to_html(index=False, na_rep="", escape=True)))
+            made.append(widgets.HTML(_blank_missing(value).to_html(index=False, na_rep="", escape=True)))
     return made
+
+
+def _blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing values as empty cells: `na_rep` covers floats, not the nullable columns (they print <NA>)."""
+    frame = frame.copy()
+    for name in frame.columns:
+        if not pd.api.types.is_float_dtype(frame[name]) and frame[name].isna().any():
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), "")
+    return frame
 
 
 def explorer(choice: Choice | None = None):

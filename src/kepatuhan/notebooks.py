@@ -1,7 +1,9 @@
 """Keeping the committed notebooks executed and normalised (`make notebooks`).
 
 Normalised means: code cells numbered 1..n in order, no timing or papermill metadata, a fixed
-kernelspec and language_info, so a re-run on the same data gives the same bytes.
+kernelspec and language_info, no widget views or widget state (their model ids are random and the live
+widget needs a kernel anyway: the output keeps its text/plain), so a re-run on the same data gives the
+same bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ if TYPE_CHECKING:  # nbformat's import costs seconds (its schema validator): loa
 NOTEBOOKS = ("entity_report", "province_report", "national_overview", "explore", "compare_entities", "explorer")
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 _KEEP_CELL_METADATA = ("tags",)
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # {"model_id": <random hex>, ...}
 
 
 def notebook_path(name: str) -> Path:
@@ -39,6 +42,7 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 output["execution_count"] = count
             if "metadata" in output:
                 output["metadata"] = {}
+            output.get("data", {}).pop(_WIDGET_VIEW, None)
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
     nb.nbformat, nb.nbformat_minor = 4, 4
     return nb

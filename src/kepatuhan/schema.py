@@ -139,6 +139,33 @@ def typed(frame, table: str):
     return out
 
 
+def conform(frame, table: str):
+    """`frame` in the dtypes its table is kept in memory (`dataset.build` and `dataset.load` alike).
+
+    The dtypes pandas reads a CSV into: text as pandas' default text dtype with NaN for blank (`str` in
+    pandas 3), integers as int64 (Int64 where one is missing), numbers as float64, booleans as bool
+    (boolean where one is missing). Columns columns.csv does not describe are left alone.
+    """
+    import numpy as np
+    import pandas as pd
+
+    out = frame.copy()
+    described = columns(table)
+    text = pd.Series(["text"]).dtype
+    for name in out.columns.intersection(list(described)):
+        series, kind = out[name], described[name].type
+        missing = series.isna()
+        if kind == "string":
+            values = series.astype(object).where(~missing, np.nan)
+            out[name] = values.astype(text)
+        elif kind == "number":
+            out[name] = series.astype("float64")
+        else:
+            out[name] = series.astype(("Int64" if kind == "integer" else "boolean") if missing.any()
+                                      else ("int64" if kind == "integer" else "bool"))
+    return out
+
+
 def datapackage(resources: dict[str, str], version: str) -> dict:
     """A Frictionless Data Package descriptor of CSV files described here.
 
