@@ -44,7 +44,15 @@ chromium: ## Install Debian's chromium for the browser tests when missing (as ro
 	  || { echo "make: could not install chromium; run: sudo $(CHROMIUM_INSTALL)" >&2; exit 1; }; \
 	else echo "make: the browser tests need Chromium; run: sudo $(CHROMIUM_INSTALL)" >&2; exit 1; fi
 
-test: $(STAMP) chromium ## ruff, then the whole pytest suite (notebooks validated by nbval; brings Chromium)
+AXE_CORE_VERSION := 4.10.3
+AXE_CORE := .audit/node_modules/axe-core/axe.min.js
+
+$(AXE_CORE):
+	@command -v npm >/dev/null || { echo "make: the accessibility test needs npm (Node.js) to install axe-core" >&2; exit 1; }
+	@echo "Installing axe-core@$(AXE_CORE_VERSION) into .audit/ (npm) for the accessibility test…"
+	@npm install --prefix .audit --no-audit --no-fund --silent --save-exact axe-core@$(AXE_CORE_VERSION)
+
+test: $(STAMP) chromium $(AXE_CORE) ## ruff, then the whole pytest suite (notebooks by nbval; brings Chromium, axe-core)
 	@$(BIN)/ruff check src tests
 	@$(BIN)/python -m pytest
 
@@ -65,7 +73,7 @@ CHROME_FLAGS := --headless --no-sandbox --disable-gpu --disable-background-netwo
 
 $(LIGHTHOUSE):
 	@echo "Installing lighthouse@12.2.3 into .audit/ (npm)…"
-	@npm install --prefix .audit --no-audit --no-fund --silent lighthouse@12.2.3
+	@npm install --prefix .audit --no-audit --no-fund --silent --save-exact lighthouse@12.2.3
 
 export SCORES := const r = require(process.argv[1]); console.log(process.argv[2].padEnd(26), Object.values(r.categories).map(c => c.id + " " + Math.round(c.score * 100)).join("  "))
 
