@@ -61,9 +61,9 @@ lab: $(STAMP) ## Start JupyterLab with the project installed
 
 PORT ?= 8000
 
-serve: ## Preview reports/ as a web site on http://127.0.0.1:8000/ (PORT=… to change)
+serve: ## Preview reports/ as a web site on http://127.0.0.1:8000/ (PORT=… to change; .gz twins served gzipped)
 	@test -f reports/index.html || { echo "make: no reports/index.html yet; run make reports" >&2; exit 1; }
-	@$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory reports
+	@$(PYTHON) src/kepatuhan/serve.py $(PORT) --bind 127.0.0.1 --directory reports
 
 SITE ?= reports
 AUDIT_PORT ?= 8765
@@ -79,7 +79,7 @@ export SCORES := const r = require(process.argv[1]); console.log(process.argv[2]
 
 audit: $(LIGHTHOUSE) ## Lighthouse (mobile) on six pages of reports/ (SITE=…) served on 127.0.0.1: scores per page
 	@test -f $(SITE)/index.html || { echo "make: no $(SITE)/index.html; run make reports (or SITE=folder)" >&2; exit 1; }
-	@$(PYTHON) -m http.server $(AUDIT_PORT) --bind 127.0.0.1 --directory $(SITE) >/dev/null 2>&1 & server=$$!; \
+	@$(PYTHON) src/kepatuhan/serve.py $(AUDIT_PORT) --bind 127.0.0.1 --directory $(SITE) >/dev/null 2>&1 & server=$$!; \
 	trap "kill $$server" EXIT; sleep 1; \
 	for page in $(AUDIT_PAGES); do \
 	  report=.audit/$$(echo $$page | tr / _).json; \

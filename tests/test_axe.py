@@ -6,12 +6,13 @@ with the rule, its help text and the elements it found. axe-core comes from npm 
 (`make test` installs the version pinned in the Makefile); the test injects its `axe.min.js`.
 """
 
+import re
 from pathlib import Path
 
 import pytest
 from test_browser import ARGS, CHROMIUM
 
-from kepatuhan import build, dataset
+from kepatuhan import build, dataset, geometry
 
 AXE = Path(__file__).resolve().parents[1] / ".audit" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["index.html", "en/index.html", "entity/17.02/2024.html", "province/17/2024.html", "national/2025.html",
@@ -79,3 +80,27 @@ def test_axe_finds_what_it_is_meant_to_find(audited_site, chromium):
     finally:
         (audited_site / "broken.html").unlink()
     assert {"image-alt", "color-contrast"} <= found
+
+
+@pytest.mark.parametrize("name, regions", [("province/17/2024.html", [("kabkota", "17")]),
+                                           ("national/2025.html", [("kabkota", None), ("provinsi", None)]),
+                                           ("entity/17.02/2024.html", [("kabkota", "17")])])
+def test_map_legends_are_page_text_readable_on_a_phone(audited_site, chromium, name, regions):
+    """Each map's legend is text right under its image, 12 px or more on a 390 px screen, each region counted once."""
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto((audited_site / name).as_uri())
+        page.wait_for_load_state("load")
+        legends = page.eval_on_selector_all(".kp-legend", "ls => ls.map(l => ({"
+                                            "after: !!l.previousElementSibling.querySelector('img'),"
+                                            "sizes: Array.from(l.querySelectorAll('li')).map(i => parseFloat("
+                                            "getComputedStyle(i).fontSize)), text: l.innerText}))")
+    finally:
+        page.close()
+    assert len(legends) == len(regions)
+    for legend, (level, province) in zip(legends, regions, strict=True):
+        shapes = geometry.load(level)
+        expected = sum(1 for s in shapes.values() if province is None or s.province_code == province)
+        assert legend["after"] and min(legend["sizes"]) >= 12
+        assert sum(int(n) for n in re.findall(r"\((\d+)\)\s*$", legend["text"], flags=re.M)) == expected
+        assert "tidak ada dalam data" in legend["text"]

@@ -74,3 +74,30 @@ def test_a_gzip_build_compresses_its_pages_and_a_plain_one_removes_them(tmp_path
     assert (tmp_path / "assets/kepatuhan.css.gz").is_file() and not list((tmp_path / ".build").rglob("*.gz"))
     build.run(tasks, tmp_path, data, workers=1, progress=False)
     assert not list(tmp_path.rglob("*.gz"))
+
+
+def test_the_local_server_sends_a_twin_only_to_a_browser_that_accepts_gzip(folder):
+    import functools
+    import threading
+    import urllib.request
+    from http.server import ThreadingHTTPServer
+
+    from kepatuhan.serve import PrecompressedHandler
+
+    publish.write_compressed(folder)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(PrecompressedHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        def get(path, encoding):
+            request = urllib.request.Request(f"http://127.0.0.1:{server.server_port}{path}",
+                                             headers={"Accept-Encoding": encoding})
+            with urllib.request.urlopen(request) as answer:
+                return answer.headers.get("Content-Encoding"), answer.headers.get("Content-Type"), answer.read()
+
+        assert get("/", "gzip, deflate") == ("gzip", "text/html", (folder / "index.html.gz").read_bytes())
+        assert get("/assets/kepatuhan.css", "br;q=1, gzip;q=0.8")[:2] == ("gzip", "text/css")
+        assert get("/index.html", "identity") == (None, "text/html", FILES["index.html"])
+        assert get("/robots.txt", "gzip")[::2] == (None, FILES["robots.txt"])  # no twin: the file itself
+    finally:
+        server.shutdown()
+        server.server_close()
