@@ -44,7 +44,15 @@ chromium: ## Install Debian's chromium for the browser tests when missing (as ro
 	  || { echo "make: could not install chromium; run: sudo $(CHROMIUM_INSTALL)" >&2; exit 1; }; \
 	else echo "make: the browser tests need Chromium; run: sudo $(CHROMIUM_INSTALL)" >&2; exit 1; fi
 
-test: $(STAMP) chromium ## ruff, then the whole pytest suite (notebooks validated by nbval; brings Chromium)
+AXE_CORE_VERSION := 4.10.3
+AXE_CORE := .audit/node_modules/axe-core/axe.min.js
+
+$(AXE_CORE):
+	@command -v npm >/dev/null || { echo "make: the accessibility test needs npm (Node.js) to install axe-core" >&2; exit 1; }
+	@echo "Installing axe-core@$(AXE_CORE_VERSION) into .audit/ (npm) for the accessibility test…"
+	@npm install --prefix .audit --no-audit --no-fund --silent --save-exact axe-core@$(AXE_CORE_VERSION)
+
+test: $(STAMP) chromium $(AXE_CORE) ## ruff, then the whole pytest suite (notebooks by nbval; brings Chromium, axe-core)
 	@$(BIN)/ruff check src tests
 	@$(BIN)/python -m pytest
 
@@ -53,9 +61,9 @@ lab: $(STAMP) ## Start JupyterLab with the project installed
 
 PORT ?= 8000
 
-serve: ## Preview reports/ as a web site on http://127.0.0.1:8000/ (PORT=… to change)
+serve: ## Preview reports/ as a web site on http://127.0.0.1:8000/ (PORT=… to change; .gz twins served gzipped)
 	@test -f reports/index.html || { echo "make: no reports/index.html yet; run make reports" >&2; exit 1; }
-	@$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory reports
+	@$(PYTHON) src/kepatuhan/serve.py $(PORT) --bind 127.0.0.1 --directory reports
 
 SITE ?= reports
 AUDIT_PORT ?= 8765
@@ -65,13 +73,13 @@ CHROME_FLAGS := --headless --no-sandbox --disable-gpu --disable-background-netwo
 
 $(LIGHTHOUSE):
 	@echo "Installing lighthouse@12.2.3 into .audit/ (npm)…"
-	@npm install --prefix .audit --no-audit --no-fund --silent lighthouse@12.2.3
+	@npm install --prefix .audit --no-audit --no-fund --silent --save-exact lighthouse@12.2.3
 
 export SCORES := const r = require(process.argv[1]); console.log(process.argv[2].padEnd(26), Object.values(r.categories).map(c => c.id + " " + Math.round(c.score * 100)).join("  "))
 
 audit: $(LIGHTHOUSE) ## Lighthouse (mobile) on six pages of reports/ (SITE=…) served on 127.0.0.1: scores per page
 	@test -f $(SITE)/index.html || { echo "make: no $(SITE)/index.html; run make reports (or SITE=folder)" >&2; exit 1; }
-	@$(PYTHON) -m http.server $(AUDIT_PORT) --bind 127.0.0.1 --directory $(SITE) >/dev/null 2>&1 & server=$$!; \
+	@$(PYTHON) src/kepatuhan/serve.py $(AUDIT_PORT) --bind 127.0.0.1 --directory $(SITE) >/dev/null 2>&1 & server=$$!; \
 	trap "kill $$server" EXIT; sleep 1; \
 	for page in $(AUDIT_PAGES); do \
 	  report=.audit/$$(echo $$page | tr / _).json; \

@@ -61,8 +61,8 @@ def test_legend_counts_equal_the_data_with_and_without_results():
     shown = {"A": "A (hijau)", "B": "B (hijau)", "C": "C (kuning)"}  # the catalogue's short labels
     expected = {shown[k]: v for k, v in year["category"].value_counts().to_dict().items()}
     legend = _legend(fig)
-    assert {k: v for k, v in legend.items() if v and k != "tanpa hasil terbit"} == expected
-    assert legend["tanpa hasil terbit"] == len(BENGKULU) - len(year)
+    assert {k: v for k, v in legend.items() if v and k != "tidak ada dalam data"} == expected
+    assert legend["tidak ada dalam data"] == len(BENGKULU) - len(year)
     assert sum(legend.values()) == len(BENGKULU) == 10
 
 
@@ -81,17 +81,17 @@ def test_entity_without_result_is_no_data_never_a_zone():
     b = tuple(round(v, 3) for v in to_rgba(plots.CATEGORY_COLORS["B"]))
     assert tuple(round(v, 3) for v in drawn["17.04"][0][0]) == b  # label without a score: drawn by its label
     assert "4 dari 10 kab/kota memiliki hasil terbit, kategori: 1 A (hijau), 2 B (hijau), 1 C (kuning); " \
-           "6 tanpa hasil terbit" in alt
-    missing = alt.split("Tanpa hasil terbit: ")[1]  # the regions without a result are named
+           "6 tidak ada dalam data" in alt
+    missing = alt.split("Tidak ada dalam data: ")[1]  # the regions without a result are named
     assert "Seluma" in missing and "Rejang Lebong" not in missing
 
 
 def test_english_alt_text_and_legend():
     fig, alt = maps.province_map(ENTITIES, "17", 2024, lang="en")
     assert alt.startswith("Map of the regencies and cities of Bengkulu, 2024: 4 of 10 have a published result, "
-                          "category: 1 A (green), 2 B (green), 1 C (yellow); 6 have none")
+                          "category: 1 A (green), 2 B (green), 1 C (yellow); 6 are not in the data")
     legend = _legend(fig)
-    assert legend["no published result"] == 6 and legend["B (green)"] == 2
+    assert legend["not in the data"] == 6 and legend["B (green)"] == 2
     assert fig.legends[0].get_title().get_text() == "Category"
 
 
@@ -101,7 +101,7 @@ def test_opini_levels_colour_2025_rows_without_scores():
     fig, alt = maps.province_map(rows, "17", 2025)
     legend = _legend(fig)
     assert legend["Kualitas Tinggi (hijau)"] == 1 and legend["Kualitas Terendah (merah)"] == 1
-    assert legend["tanpa hasil terbit"] == 8
+    assert legend["tidak ada dalam data"] == 8
     assert "opini: 1 Kualitas Tinggi (hijau), 1 Kualitas Terendah (merah)" in alt
     fig, alt = maps.province_map(rows, "17", 2025, lang="en")
     assert _legend(fig)["lowest quality (red)"] == 1 and "opinion level: 1 high quality (green)" in alt
@@ -154,7 +154,7 @@ def test_national_map_draws_every_kab_kota_once_and_outlines_every_province(enti
     assert outlined <= paths  # Papua's 2022 provinces (93–96) among them
     year = entities[(entities["year"] == 2024) & entities["entity_type"].isin(["kabupaten", "kota"])]
     assert sum(_legend(fig).values()) == 514
-    assert _legend(fig)["tanpa hasil terbit"] == 514 - year["entity_code"].nunique()
+    assert _legend(fig)["tidak ada dalam data"] == 514 - year["entity_code"].nunique()
     assert alt.startswith(f"Peta Indonesia, 2024: 514 kab/kota, {year['entity_code'].nunique()} memiliki hasil terbit")
 
 
@@ -162,7 +162,7 @@ def test_province_level_national_map_counts_provinces(entities):
     fig, alt = maps.national_map(entities, 2024, level="provinsi", lang="en")
     year = entities[(entities["year"] == 2024) & (entities["entity_type"] == "provinsi")]
     assert sum(_legend(fig).values()) == 38
-    assert _legend(fig)["no published result"] == 38 - len(year)
+    assert _legend(fig)["not in the data"] == 38 - len(year)
 
 
 def test_locator_outlines_the_entity_and_refuses_k_l(entities):
@@ -261,3 +261,33 @@ def test_legends_and_credit_stay_inside_every_map_and_apart(entities, year, lang
             assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1
         assert not legend.overlaps(credit)
         assert not legend.overlaps(fig.axes[0].get_window_extent(renderer))
+
+
+def test_the_page_legend_is_the_figure_legend_and_says_not_in_the_data():
+    """The legend a report writes beside the image holds the entries the figure draws, word for word."""
+    for lang, hatched in (("id", "tidak ada dalam data"), ("en", "not in the data")):
+        fig, _ = maps.province_map(ENTITIES, "17", 2024, lang=lang)
+        title, frame = maps.map_legend(ENTITIES, 2024, "17", lang)
+        assert title == fig.legends[0].get_title().get_text()
+        assert dict(zip(frame["text"], frame["n"], strict=True)) == _legend(fig)
+        assert frame.loc[frame["hatched"], "text"].tolist() == [hatched]
+        assert frame["n"].sum() == len(BENGKULU)
+    fig, _ = maps.province_map(ENTITIES, "17", 2024, legend=False)
+    assert fig.legends == [] and [t.get_text() for t in fig.texts] == [messages.Formatter("id")("map.credit")]
+    assert maps.locator_scope("17.02") == "17" and maps.locator_scope("17") == "17"
+    assert maps.region_codes("17") == BENGKULU and len(maps.region_codes("provinsi")) == 38
+
+
+def test_a_report_writes_its_map_legend_as_text_under_the_image(entities, shipped):
+    view = report.ProvinceReport(shipped, "17", 2024, "en")
+    image, legend = view.map(), view.map_legend().data
+    assert image.format == "png"
+    year = entities[(entities["year"] == 2024) & entities["entity_code"].isin(BENGKULU)]
+    published = year["category"].replace("", None).dropna()
+    counted = dict(re.findall(r"</span>([^<]+?) \((\d+)\)</li>", legend))
+    assert counted["not in the data"] == str(len(BENGKULU) - year["entity_code"].nunique())
+    assert sum(map(int, counted.values())) == len(BENGKULU)
+    assert {k: int(v) for k, v in counted.items() if k != "not in the data" and int(v)} == \
+        {f"{c} ({'green' if c in 'AB' else 'yellow' if c == 'C' else 'red'})": n
+         for c, n in published.value_counts().items()}
+    assert '<p class="kp-legend-title">Category</p>' in legend

@@ -224,11 +224,12 @@ def output_path(out: Path, slug: str) -> Path:
 
 def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None = None, force: bool = False,
         scheduler: str | None = None, progress: bool = True, timeout: int = DEFAULT_TIMEOUT,
-        embed: bool = False, base_url: str = "") -> list[Outcome]:
+        embed: bool = False, base_url: str = "", gzip: bool = False) -> list[Outcome]:
     """Build the tasks into `out`; raises `Interrupted` on Ctrl-C/SIGTERM, `DataError` when out is unwritable.
 
     `embed` makes self-contained pages (stylesheet and figures inline); `base_url` (the address `out`
-    is published at) adds canonical links, absolute hreflang, share tags and a sitemap."""
+    is published at) adds canonical links, absolute hreflang, share tags and a sitemap; `gzip` gives every
+    text file a deterministic `.gz` twin (without it, twins of an earlier build are removed)."""
     out = Path(out)
     resolved(out)  # a loop of symbolic links is said as such, not as "cannot write: File exists"
     try:
@@ -241,7 +242,14 @@ def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None
         for folder in {out, state_dir, state_dir / "logs", *(path.parent for path in targets.values())}:
             remove_stale_temp_files(folder)  # of a build that was killed mid-write; nothing else
         options = {"embed": bool(embed), "base_url": base_url}
-        return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts, options)
+        try:
+            return _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts, options)
+        finally:  # after the landing pages, also when interrupted: a twin must never outlive its page
+            with interrupts.quiet():
+                try:
+                    publish.write_compressed(out, gzip)
+                except OSError as exc:
+                    raise cannot_write(out, exc) from None
 
 
 def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, interrupts, options) -> list[Outcome]:

@@ -100,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="self-contained pages (stylesheet and figures inline), e.g. one report for e-mail")
     build.add_argument("--base-url", default="", metavar="URL",
                        help="address the folder is published at (https://…/): canonical links, sitemap.xml, share tags")
+    build.add_argument("--gzip", action="store_true",
+                       help="also a deterministic .gz of each HTML, CSS, CSV, JSON, SVG file, for hosts serving them")
     build.set_defaults(handler=cmd_build)
 
     process = commands.add_parser("process", help="validate raw/ and (re)build data/processed/")
@@ -319,7 +321,7 @@ def cmd_build(args) -> int:
     try:
         outcomes = build.run(tasks, out, data, workers=args.jobs, force=args.force, scheduler=args.scheduler,
                              progress=sys.stderr.isatty(), timeout=args.timeout,
-                             embed=args.embed, base_url=args.base_url)
+                             embed=args.embed, base_url=args.base_url, gzip=args.gzip)
     except build.Interrupted as stop:
         counts = {s: sum(o.status == s for o in stop.outcomes) for s in ("built", "skipped", "failed")}
         print(f"kepatuhan: interrupted: {counts['built']} built, {counts['skipped']} skipped (unchanged), "

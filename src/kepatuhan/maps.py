@@ -1,10 +1,11 @@
 """Maps of published zones, categories and opini levels, for the national, province and entity reports.
 
 Colours come from the published labels (zone, category, opini level), never from scores, so a row
-with a label and no score is drawn, and a region without a published result is hatched light grey
-and counted as such in the legend and the alt text. Boundaries: `geometry.load` (once per process).
-Each public function returns `(Figure, alt_text)`; every word (legend, alt text, credit) comes from the
-message catalogue (`messages`, keys `map.*`) in the report's language.
+with a label and no score is drawn, and a region not in the data is hatched light grey and counted as
+such in the legend and the alt text ("not in the data": not sampled, not published and not collected look
+alike). Boundaries: `geometry.load` (once per process). Each public map returns `(Figure, alt_text)`;
+every word (legend, alt text, credit) comes from the message catalogue (`messages`, keys `map.*`) in the
+report's language. Which label each region shows and the legend's table: `maplegend`.
 """
 
 from __future__ import annotations
@@ -21,136 +22,95 @@ from matplotlib import patheffects  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
-from . import geometry, grading  # noqa: E402
+from . import geometry  # noqa: E402
 from .maplabels import OUTLINE, place_labels, ring_area, short_name  # noqa: E402
+from .maplegend import (  # noqa: E402, F401  (the legend's and the labels' names: this module's interface too)
+    CLASSES,
+    NO_DATA_EDGE,
+    NO_DATA_FACE,
+    NO_DATA_HATCH,
+    columns,
+    counts,
+    detail,
+    draw_legend,
+    label_kind,
+    legend_frame,
+    legend_label,
+    legend_room,
+    locator_scope,
+    map_legend,
+    region_codes,
+    results,
+)
 from .messages import Formatter  # noqa: E402
-from .plots import CATEGORY_COLORS, HIGHLIGHT, RC, ZONE_COLORS  # noqa: E402
+from .plots import HIGHLIGHT, RC  # noqa: E402
 
-NO_DATA_FACE = "#f2f2f2"
-NO_DATA_HATCH = "////"
-NO_DATA_EDGE = "#b0b0b0"  # colour of the hatch lines
 CONTEXT_FACE = "#ffffff"  # land outside the province shown
 SEA = "#eaf1f6"
-#: Label kinds in legend order, each label with its colour: opini levels share the category colours.
-CLASSES: dict[str, dict[str, str]] = {
-    "zone": dict(ZONE_COLORS),
-    "category": dict(CATEGORY_COLORS),
-    "opinion": {grading.OPINIONS[c]: CATEGORY_COLORS[c] for c in grading.CATEGORIES},
-}
 #: The boundaries' source, credited on every map and under it (MIT licence, © 2024 Cahya DSN).
 BOUNDARY_NAME = "wilayah_boundaries"
 BOUNDARY_URL = "https://github.com/cahyadsn/wilayah_boundaries"
 INDONESIA = (94.8, 141.2, -11.2, 6.2)  # lon/lat extent of the national map
-
-
-def label_kind(year: int) -> str:
-    """What a year's results are coloured by, from the scheme table: its category where the year's bands
-    have one (2022–2024), else its opini level where they have one (2025–), else its zone."""
-    try:
-        bands = grading.bands_for(year)
-    except ValueError:
-        return "zone"
-    return next((kind for kind in ("category", "opinion") if bands.has(kind)), "zone")
-
-
-def results(entities: pd.DataFrame, year: int, codes: list[str], by: str | None = None) -> tuple[dict, str]:
-    """The published label of each code in `year` (None: no published result) and the kind used.
-
-    With `by=None` the kind is `label_kind(year)`, or the zone when some row of the year has a zone but
-    not the finer label, so that no region with a published result is shown as "no data".
-    """
-    rows = entities[(entities["year"] == year) & entities["entity_code"].isin(codes)]
-    rows = rows.drop_duplicates("entity_code", keep="last").set_index("entity_code")
-    kinds = [by] if by else list(dict.fromkeys([label_kind(year), "zone"]))
-    tried = []
-    for kind in kinds:
-        labels = {code: _label(rows.loc[code], kind) if code in rows.index else None for code in codes}
-        tried.append((sum(v is not None for v in labels.values()), -len(tried), kind, labels))
-    labelled = {code for _, _, _, labels in tried for code, v in labels.items() if v is not None}
-    for n, _, kind, labels in tried:
-        if n == len(labelled):
-            return labels, kind
-    _, _, kind, labels = max(tried)  # a mix no single kind covers: the kind that shows the most
-    return labels, kind
-
-
-def _label(row: pd.Series, kind: str) -> str | None:
-    """The row's label of that kind, from the labels it carries (an opini level may sit in category)."""
-    value = row.get(kind)
-    if kind == "opinion" and not _present(value):
-        value = grading.OPINIONS.get(str(row.get("category")), row.get("category"))
-    if not _present(value):
-        return None
-    value = str(value).strip()
-    if value not in CLASSES[kind]:
-        raise ValueError(f"{row.name}: unknown {kind} label {value!r}")
-    return value
-
-
-def _present(value) -> bool:
-    return isinstance(value, str) and value.strip() != ""
-
-
-def counts(labels: dict[str, str | None], kind: str) -> dict[str | None, int]:
-    """Regions per label in legend order, None (no published result) last; every region counted once."""
-    out: dict[str | None, int] = {label: 0 for label in CLASSES[kind]}
-    out[None] = 0
-    for label in labels.values():
-        out[label] += 1
-    return out
+CREDIT_ROOM = 0.16  # inches below a map without a legend, for the boundaries' credit line
 
 
 # -- public maps -------------------------------------------------------------------------------------------
 
 def national_map(entities: pd.DataFrame, year: int, level: str = "kabkota", lang: str = "id",
-                 by: str | None = None, title: str | None = None, data_dir=None) -> tuple[Figure, str]:
-    """Every kab/kota (level="kabkota") or province (level="provinsi") coloured by its published label."""
-    shapes = geometry.load(level, data_dir)
-    codes = sorted(shapes)
+                 by: str | None = None, title: str | None = None, data_dir=None,
+                 legend: bool = True) -> tuple[Figure, str]:
+    """Every kab/kota (level="kabkota") or province (level="provinsi") coloured by its published label.
+
+    `legend=False` leaves the legend out (a report page writes it beside the image: `map_legend`)."""
+    codes = region_codes(level, data_dir)
     labels, kind = results(entities, year, codes, by)
-    height = 3.9 + _legend_room(kind) + (0.35 if title else 0.0)
+    room = legend_room(kind) if legend else CREDIT_ROOM
+    height = 3.9 + room + (0.35 if title else 0.0)
     fig = _figure(9.5, height)  # Indonesia is wide: at 9.5 in a kab/kota is still seen
-    bottom = _legend_room(kind) / height
+    bottom = room / height
     ax = fig.add_axes((0.0, bottom, 1.0, 1.0 - bottom - (0.35 / height if title else 0.0)))
     _frame(ax, INDONESIA)
     _fill(ax, level, data_dir, codes, labels, kind, linewidth=0.15)
     provinces = geometry.load("provinsi", data_dir)
     _outline(ax, "provinsi", data_dir, sorted(provinces), OUTLINE, 0.35)
-    _legend(fig, labels, kind, lang, (0.5, 0.12 / height), "lower center", ncols=_columns(kind))
+    if legend:
+        draw_legend(fig, labels, kind, lang, (0.5, 0.12 / height), "lower center", ncols=columns(kind))
     _credit(fig, lang)
     if title:
         ax.set_title(title, fontsize=10)
     f = Formatter(lang)
     n, with_data = len(codes), sum(v is not None for v in labels.values())
     alt = f("map.alt.national", year=year, n=f.int(n), unit=f(f"map.unit.{level}"), with_data=f.int(with_data),
-            without=f.int(n - with_data), detail=_detail(labels, kind, f))
+            without=f.int(n - with_data), detail=detail(labels, kind, f))
     if level == "kabkota":
         alt += " " + f("map.alt.outlines")
     return fig, alt
 
 
 def province_map(entities: pd.DataFrame, province_code: str, year: int, lang: str = "id",
-                 by: str | None = None, title: str | None = None, data_dir=None) -> tuple[Figure, str]:
-    """The province's kab/kota coloured and labelled with their names (placed so that none overlap)."""
+                 by: str | None = None, title: str | None = None, data_dir=None,
+                 legend: bool = True) -> tuple[Figure, str]:
+    """The province's kab/kota coloured and labelled with their names (placed so that none overlap).
+
+    `legend=False` leaves the legend out (a report page writes it beside the image: `map_legend`)."""
     shapes = geometry.load("kabkota", data_dir)
-    codes = sorted(c for c, s in shapes.items() if s.province_code == province_code)
-    if not codes:
-        raise ValueError(f"no kab/kota geometry for province {province_code!r}")
+    codes = region_codes(province_code, data_dir)
     province = geometry.load("provinsi", data_dir)[province_code]
     labels, kind = results(entities, year, codes, by)
     bounds = _bounds([shapes[c] for c in codes])
     height = _height(bounds, 7.0, 0.85)
-    bottom, top = _legend_room(kind) / height, 1.0 - (0.35 / height if title else 0.0)
+    room = legend_room(kind) if legend else CREDIT_ROOM
+    bottom, top = room / height, 1.0 - (0.35 / height if title else 0.0)
     fig = _figure(7.0, height)
     ax = fig.add_axes((0.0, bottom, 1.0, top - bottom))
     _frame(ax, _extent(bounds, fig, ax))
     _context(ax, data_dir, province_code)
     _fill(ax, "kabkota", data_dir, codes, labels, kind, linewidth=0.6)
     _outline(ax, "provinsi", data_dir, [province_code], OUTLINE, 0.9)
-    _legend(fig, labels, kind, lang, (0.5, 0.12 / height), "lower center", ncols=_columns(kind))
+    if legend:
+        draw_legend(fig, labels, kind, lang, (0.5, 0.12 / height), "lower center", ncols=columns(kind))
     _credit(fig, lang)
     if title:
         ax.set_title(title, fontsize=10)
@@ -159,18 +119,19 @@ def province_map(entities: pd.DataFrame, province_code: str, year: int, lang: st
     missing = [short_name(shapes[c]) for c in codes if labels[c] is None]
     with_data = len(codes) - len(missing)
     alt = f("map.alt.province", province=province.name, year=year, n=len(codes), with_data=with_data,
-            without=len(missing), detail=_detail(labels, kind, f))
+            without=len(missing), detail=detail(labels, kind, f))
     if 0 < len(missing) <= 12:
         alt += " " + f("map.alt.missing", names=", ".join(missing))
     return fig, alt
 
 
 def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
-                by: str | None = None, data_dir=None) -> tuple[Figure, str]:
+                by: str | None = None, data_dir=None, legend: bool = True) -> tuple[Figure, str]:
     """A small map: the entity's province with the entity outlined, an inset placing it in Indonesia.
 
     `code` is a kab/kota code ("17.02") or a province code ("17"); raises ValueError for other codes
-    (K/L have no map: check `has_map(code)` first).
+    (K/L have no map: check `has_map(code)` first). `legend=False` leaves the legend of the province's
+    kab/kota out (a report page writes it beside the image: `map_legend(…, locator_scope(code))`).
     """
     regencies = geometry.load("kabkota", data_dir)
     provinces = geometry.load("provinsi", data_dir)
@@ -180,11 +141,13 @@ def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
         province_code, focus = code, provinces[code]
     else:
         raise ValueError(f"no geometry for {code!r}: only provinces and kab/kota have a map")
-    codes = sorted(c for c, s in regencies.items() if s.province_code == province_code)
+    codes = region_codes(province_code, data_dir)
     labels, kind = results(entities, year, codes, by)
     own_labels, own_kind = results(entities, year, [code], by or kind)
-    fig = _figure(6.0, 3.4)
-    ax = fig.add_axes((0.0, 0.26, 0.64, 0.74))
+    height = 3.4 if legend else 2.5 + CREDIT_ROOM
+    fig = _figure(6.0, height)
+    bottom = 0.26 if legend else CREDIT_ROOM / height
+    ax = fig.add_axes((0.0, bottom, 0.64, 1.0 - bottom))
     _frame(ax, _extent(_bounds([regencies[c] for c in codes]), fig, ax))
     _context(ax, data_dir, province_code)
     others = [c for c in codes if c != code]
@@ -197,19 +160,20 @@ def locator_map(entities: pd.DataFrame, code: str, year: int, lang: str = "id",
     ax.annotate(short_name(focus), (focus.label[0], focus.bounds[3]), xytext=(0, 4), textcoords="offset points",
                 fontsize=8, ha="center", va="bottom", fontweight="bold",
                 path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
-    inset = fig.add_axes((0.66, 0.30, 0.34, 0.55))
+    inset = fig.add_axes((0.66, 0.30, 0.34, 0.55) if legend else (0.66, bottom + 0.08, 0.34, 0.7))
     _frame(inset, INDONESIA)
     _outline(inset, "provinsi", data_dir, sorted(provinces), "#9e9e9e", 0.2, face="#eeeeee")
     _outline(inset, "provinsi", data_dir, [province_code], HIGHLIGHT, 0.6, face=HIGHLIGHT)
-    _legend(fig, labels, kind, lang, (0.5, 0.045), "lower center", ncols=3, fontsize=7)  # above the credit
+    if legend:
+        draw_legend(fig, labels, kind, lang, (0.5, 0.045), "lower center", ncols=3, fontsize=7)  # above the credit
     _credit(fig, lang)
     f = Formatter(lang)
     own = own_labels[code]
-    own_text = f(f"map.kind.{own_kind}") + " " + legend_label(f, own_kind, own) if own else f("map.no_data")
+    own_text = f(f"map.kind.{own_kind}") + " " + legend_label(f, own_kind, own) if own else f("map.not_in_data")
     n, with_data = len(codes), sum(v is not None for v in labels.values())
     alt = f("map.alt.locator", name=focus.name if code in regencies else f"Provinsi {focus.name}",
             province=provinces[province_code].name, year=year, own=own_text, n=n, with_data=with_data,
-            without=n - with_data, detail=_detail(labels, kind, f))
+            without=n - with_data, detail=detail(labels, kind, f))
     return fig, alt
 
 
@@ -322,49 +286,6 @@ def _context(ax, data_dir, province_code: str) -> None:
                                      edgecolors="#c8c8c8", linewidths=0.5, zorder=1), autolim=False)
 
 
-def _legend(fig: Figure, labels: dict, kind: str, lang: str, anchor, loc: str, ncols: int,
-            fontsize: float = 8) -> None:
-    """Every label with its count, and the regions without a published result, counted too."""
-    f = Formatter(lang)
-    handles = []
-    for label, n in counts(labels, kind).items():
-        if label is None:
-            with matplotlib.rc_context({"hatch.color": NO_DATA_EDGE, "hatch.linewidth": 0.5}):
-                handles.append(Patch(facecolor=NO_DATA_FACE, edgecolor=NO_DATA_EDGE, hatch=NO_DATA_HATCH,
-                                     linewidth=0.5, label=f"{f('map.no_data')} ({f.int(n)})"))
-        else:
-            handles.append(Patch(facecolor=CLASSES[kind][label], label=f"{legend_label(f, kind, label)} ({f.int(n)})"))
-    fig.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, ncols=ncols, frameon=False, fontsize=fontsize,
-               title=f(f"map.legend.{kind}"), title_fontsize=fontsize, handlelength=1.4, columnspacing=1.0)
-
-
-def _columns(kind: str) -> int:
-    """Legend columns: one row for zones and categories; opini levels have long names, so two rows."""
-    return 3 if kind == "opinion" else len(CLASSES[kind]) + 1
-
-
-def _legend_room(kind: str) -> float:
-    """Inches below the map for the legend (title and one or two rows) above the credit line."""
-    return 0.75 if _columns(kind) < len(CLASSES[kind]) + 1 else 0.6
-
-
 def _credit(fig: Figure, lang: str) -> None:
     """The boundary source's credit, which its MIT licence asks to keep with every derived copy."""
     fig.text(0.995, 0.004, Formatter(lang)("map.credit"), ha="right", va="bottom", fontsize=5.5, color="#757575")
-
-
-def legend_label(f: Formatter, kind: str, label: str) -> str:
-    """A published label in the report's language: 'hijau' / 'green', 'A (hijau)', 'Kualitas Tinggi (hijau)'."""
-    if kind == "zone":
-        return f(f"zone.{label}.short")
-    if kind == "category":
-        return f(f"category.{label}.short")
-    category = next(c for c, o in grading.OPINIONS.items() if o == label)
-    return f(f"opinion.{label}.short", zone=f(f"zone.{grading.ZONE_OF_CATEGORY[category]}.short"))
-
-
-def _detail(labels: dict, kind: str, f: Formatter) -> str:
-    """', kategori: 3 A (hijau), 2 B (hijau)': the labels with their counts, for the alt text."""
-    parts = [f"{f.int(n)} {legend_label(f, kind, label)}" for label, n in counts(labels, kind).items()
-             if label is not None and n]
-    return f", {f(f'map.kind.{kind}')}: {', '.join(parts)}" if parts else ""

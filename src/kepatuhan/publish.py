@@ -6,16 +6,22 @@ at any missing address, so relative links would lead nowhere). Without one, only
 page linking the landing pages from the folder's top are written: a sitemap must hold absolute
 addresses. What is published is the reports folder without its build state (`.build/`): see the
 README's "Publishing" section.
+
+With `kepatuhan build --gzip`, every text file of the site also gets a pre-compressed twin (`page.html.gz`)
+for hosts that serve one to browsers accepting gzip (nginx `gzip_static`, Caddy `precompressed`): made
+with no time stamp and no file name in the header, so two builds stay byte-identical.
 """
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from jinja2 import Environment, FileSystemLoader
 
 from .files import atomic_write_bytes
+from .lock import BUILD_DIR
 from .messages import LANGS, Formatter, lang_root
 from .sharing import absolute
 
@@ -50,6 +56,56 @@ def not_found(base_url: str) -> bytes:
     page = env.get_template("404.html.j2").render(languages=languages, lang=LANGS[0],
                                                    stylesheet=href("assets/kepatuhan.css"), favicon=href("favicon.svg"))
     return page.encode("utf-8")
+
+
+#: The files given a gzip twin: text, which compresses (PNG, Parquet and XLSX already are compressed).
+COMPRESSED = (".html", ".css", ".csv", ".json", ".svg", ".xml", ".txt")
+
+
+def gzip_bytes(content: bytes) -> bytes:
+    """Deterministic gzip: the best level, modification time 0 and no file name in the header."""
+    return gzip.compress(content, compresslevel=9, mtime=0)
+
+
+def write_compressed(out: Path, enabled: bool = True) -> list[Path]:
+    """Give every text file of the reports folder `out` (not the build state) a `.gz` twin; return them.
+
+    A twin is written only where it is smaller than its file, and rewritten only when its bytes change.
+    Twins whose file is gone, or every twin when `enabled` is False (a build without --gzip), are
+    removed: a host must never serve a stale compressed page in place of the current one.
+
+    Parameters
+    ----------
+    out : Path
+        The reports folder.
+    enabled : bool
+        False removes the twins of an earlier `--gzip` build instead.
+
+    Returns
+    -------
+    list of Path
+        The `.gz` files now in the folder.
+    """
+    kept = []
+    for path in sorted(out.rglob("*")):
+        if BUILD_DIR in path.relative_to(out).parts or not path.is_file():
+            continue
+        if path.suffix == ".gz" and path.with_suffix("").suffix in COMPRESSED:
+            if not (enabled and path.with_suffix("").is_file()):
+                path.unlink()
+            continue
+        if not enabled or path.suffix not in COMPRESSED:
+            continue
+        twin = path.with_name(path.name + ".gz")
+        content = path.read_bytes()
+        packed = gzip_bytes(content)
+        if len(packed) >= len(content):
+            twin.unlink(missing_ok=True)
+            continue
+        if not (twin.is_file() and twin.read_bytes() == packed):
+            atomic_write_bytes(twin, packed)
+        kept.append(twin)
+    return kept
 
 
 def site_pages(out: Path) -> list[str]:

@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, grading, maps, plots, selection, trend
-from .markup import figure, findings_block, paragraphs, sentence_case, table
+from .markup import figure, findings_block, map_legend, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View
 from .words import (
@@ -36,7 +36,7 @@ class EntityReport(View):
     data_dir: str = ""
 
     def sections(self) -> list[Section]:
-        return [Section("map", None, (self.locator_map, self.map_credit)),
+        return [Section("map", None, (self.locator_map, self.map_legend, self.map_credit)),
                 Section("trend", "trend", (self.trend_table, self.trend_note, self.trend_figure)),
                 Section("comparison", "comparison", (self.comparison, self.peers_table, self.ranking_figure,
                                                      self.national_distribution)),
@@ -121,8 +121,17 @@ class EntityReport(View):
         province or kab/kota only: ministries and agencies have no map)."""
         if not self.has_map:
             return self.nothing()
-        fig, alt = maps.locator_map(self.data.entities, self.code, self.year, self.lang, data_dir=self.data_dir or None)
+        fig, alt = maps.locator_map(self.data.entities, self.code, self.year, self.lang, data_dir=self.data_dir or None,
+                                    legend=False)
         return figure(fig, alt)
+
+    def map_legend(self) -> HTML:
+        """The legend of the province's kab/kota on the locator map, as page text under the image."""
+        if not self.has_map:
+            return self.nothing()
+        data_dir = self.data_dir or None
+        scope = maps.locator_scope(self.code, data_dir)
+        return map_legend(self.f, *maps.map_legend(self.data.entities, self.year, scope, self.lang, data_dir=data_dir))
 
     def map_credit(self) -> HTML:
         return super().map_credit() if self.has_map else self.nothing()

@@ -58,6 +58,13 @@ def figure(fig, alt: str) -> Image:
     return Image(data=plots.to_png(fig), format="png", alt=alt)
 
 
+def map_legend(f: Formatter, title: str, legend: pd.DataFrame) -> HTML:
+    """A map's legend as HTML under its image (`maps.map_legend`): page text, readable on a phone."""
+    entries = [{"text": row.text, "count": f.int(row.n), "colour": row.colour, "hatched": bool(row.hatched)}
+               for row in legend.itertuples()]
+    return HTML(render("legend.html.j2", title=title, entries=entries))
+
+
 def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 

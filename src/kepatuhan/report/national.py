@@ -11,7 +11,7 @@ from IPython.display import HTML, Image
 from .. import compare, dataset, findings, geometry, grading, maps, names, national, plots, selection
 from ..errors import ReportError
 from ..query.groups import reading
-from .markup import figure, findings_block, paragraphs, table
+from .markup import figure, findings_block, map_legend, paragraphs, table
 from .tables import sources_block
 from .view import Section, View, pick
 from .words import set_words
@@ -50,7 +50,8 @@ class NationalReport(View):
     data_dir: str = ""
 
     def sections(self) -> list[Section]:
-        return [Section("map", "map", (self.map, partial(self.map, "provinsi"), self.map_credit)),
+        return [Section("map", "map", (self.map, self.map_legend, partial(self.map, "provinsi"),
+                                        partial(self.map_legend, "provinsi"), self.map_credit)),
                 Section("counts", "counts", (self.counts_table, self.counts_figure, self.green_trend)),
                 Section("by_type", "by_type", (self.by_type_table,)),
                 Section("distribution", "distribution", (self.distribution_table,)),
@@ -109,8 +110,15 @@ class NationalReport(View):
         """Every kab/kota (or province) coloured by its published label of the year, provinces outlined."""
         pick("map level", level, {v: v for v in geometry.LEVELS})
         fig, alt = maps.national_map(self.data.entities, self.year, level, self.lang,
-                                     title=self.f(f"map.title.{level}", year=self.year), data_dir=self.data_dir or None)
+                                     title=self.f(f"map.title.{level}", year=self.year), data_dir=self.data_dir or None,
+                                     legend=False)
         return figure(fig, alt)
+
+    def map_legend(self, level: str = "kabkota") -> HTML:
+        """The legend of the map of that level, as page text under the image."""
+        pick("map level", level, {v: v for v in geometry.LEVELS})
+        return map_legend(self.f, *maps.map_legend(self.data.entities, self.year, level, self.lang,
+                                                   data_dir=self.data_dir or None))
 
     def counts_table(self) -> HTML:
         f = self.f

@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, grading, maps, plots, selection
-from .markup import figure, findings_block, joined, paragraphs, sentence_case, table
+from .markup import figure, findings_block, joined, map_legend, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View, pick
 from .words import grades_short, rank_sentence, row_finding, sample_sentence, set_words, with_sample
@@ -25,7 +25,7 @@ class ProvinceReport(View):
 
     def sections(self) -> list[Section]:
         located = tuple(partial(self.units, t) for t in selection.LOCATED_UNIT_TYPES)
-        return [Section("map", "map", (self.map, self.map_credit)),
+        return [Section("map", "map", (self.map, self.map_legend, self.map_credit)),
                 Section("ranking", "ranking", (self.ranking_table, self.ranking_figure)),
                 Section("change", "change", (self.change_table, self.slopegraph)),
                 Section("located_units", "located_units", located),
@@ -103,8 +103,13 @@ class ProvinceReport(View):
     def map(self) -> Image:
         """The province's kab/kota coloured by their published label of the year and named, none overlapping."""
         fig, alt = maps.province_map(self.data.entities, self.code, self.year, self.lang,
-                                     data_dir=self.data_dir or None)
+                                     data_dir=self.data_dir or None, legend=False)
         return figure(fig, alt)
+
+    def map_legend(self) -> HTML:
+        """The map's legend, as page text under the image."""
+        return map_legend(self.f, *maps.map_legend(self.data.entities, self.year, self.code, self.lang,
+                                                   data_dir=self.data_dir or None))
 
     def _no_change(self) -> str:
         """Why there is no change to show (no earlier year, or a method break since it), or ''."""
