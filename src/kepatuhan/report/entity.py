@@ -175,11 +175,8 @@ class EntityReport(View):
         f, s = self.f, self.series
         if s.empty:
             return self.nothing()
-        unplotted = sorted(int(y) for y in self.own.loc[self.own["score"].isna(), "year"])
-        title = f("chart.trend_title", name=self.name)
-        if unplotted:
-            title += "\n" + f("chart.trend_unplotted", years=", ".join(map(str, unplotted)))
-        fig = plots.trend_figure(s, title, f)
+        labels = self.own[self.own["score"].isna()][["year", "zone", "category", "opinion"]]
+        fig = plots.trend_figure(s, f("chart.trend_title", name=self.name), f, labels=labels, code=self.code)
         alt = f("alt.trend", name=self.name, first=int(s["year"].min()), last=int(s["year"].max()), n=len(s),
                 year=self.year, score=f.num(self.row["score"]))
         return figure(fig, alt)
