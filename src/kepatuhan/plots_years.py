@@ -143,7 +143,7 @@ def series_figure(frame, title: str, fmt) -> Figure:
     colors = entity_colors(frame["entity_code"])
     scored_any = False
     ordered = frame.sort_values(["entity_code", "year"])
-    for i, (code, rows) in enumerate(ordered.groupby("entity_code", sort=True)):
+    for code, rows in ordered.groupby("entity_code", sort=True):
         color = colors[str(code)]
         scored = rows[rows["score"].notna()]
         scores = dict(zip(scored["year"].astype(int), scored["score"], strict=True))
