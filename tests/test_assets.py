@@ -106,3 +106,28 @@ def test_description_is_the_first_findings_and_the_title_names_the_kind(site):
                                                "title": "Provinsi Gorontalo 2018"}, header, {})["page_title"]
               for slug in ("entity/75/2018", "province/75/2018")}
     assert len(titles) == 2
+
+
+def test_every_figure_is_offered_for_download_charts_also_as_svg(site):
+    """Each figure of a built page has a PNG download link to its own file; a chart (not a map) also an SVG,
+    stored by content beside the PNGs; the words are the catalogue's."""
+    from kepatuhan.messages import Formatter
+
+    out, _, _ = site
+    page = (out / PAGE).read_text(encoding="utf-8")
+    figures = re.findall(r'<p class="kp-figure">(.*?)</p>', page, re.S)
+    assert len(figures) == len(_images(page)) >= 3
+    f = Formatter("id")
+    with_svg = 0
+    for block in figures:
+        src = re.search(r'<img [^>]*src="([^"]+)"', block).group(1)
+        png = re.search(r'<a [^>]*download="[^"]+\.png"[^>]*>([^<]+)</a>', block)
+        assert png and f'href="{src}"' in png.group(0) and png.group(1) == f("figure.download_png")
+        svg = re.search(r'<a [^>]*download="[^"]+\.svg" href="([^"]+)"[^>]*>([^<]+)</a>', block)
+        if svg:
+            with_svg += 1
+            content = (out / "entity/17.02" / svg.group(1)).resolve().read_bytes()
+            assert content.startswith(b"<?xml") and b"<svg" in content and svg.group(2) == f("figure.download_svg")
+            assert (out / "entity/17.02" / svg.group(1)).resolve().name == \
+                hashlib.sha256(content).hexdigest()[:assets.NAME_DIGITS] + ".svg"
+    assert with_svg == len(figures) - 1  # every figure but the locator map is a chart

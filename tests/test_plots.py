@@ -1,7 +1,11 @@
 """Charts without defects: no clipped or overlapping text, locale numbers, the method break where it belongs."""
 
+import io
+
 import pandas as pd
 import pytest
+from IPython.display import Image as IPythonImage
+from PIL import Image
 
 from kepatuhan import compare, plots, report, trend
 from kepatuhan.messages import Formatter
@@ -31,8 +35,9 @@ def test_entity_figures_have_no_clipped_or_overlapping_text(shipped, entity, lan
         figures.append(plots.unit_figure(units, "title", f))
     for fig in figures:
         assert plots.text_problems(fig) == [], (entity, lang)
-        plots.to_png(fig)  # a layout warning would raise here
-    assert row["score"] > 0
+        png = Image.open(io.BytesIO(plots.to_png(fig)))  # a layout warning would raise here
+        assert png.size == fig.canvas.get_width_height()  # the whole drawn figure, nothing cropped
+    assert f.num(row["score"]) in _texts(figures[0])  # the year's published score is written at its point
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -70,17 +75,18 @@ def test_numbers_in_charts_follow_the_report_language(shipped, lang, shown, not_
     assert shown in texts and not any(not_shown in t for t in texts)
 
 
-def test_only_years_with_data_and_the_break_between_them(shipped):
+def test_the_years_are_the_calendar_and_the_break_is_between_2021_and_2022(shipped):
     series = trend.entity_series(shipped.entities, "17.02")
     assert list(series["year"]) == [2019, 2023, 2024]
     fig = plots.trend_figure(series, "t", Formatter("en"))
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2019", "2023", "2024"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(y) for y in range(2019, 2025)]
     breaks = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
-    assert breaks == [0.5]  # between 2019 (position 0) and 2023 (position 1)
+    assert breaks == [2021.5]  # the 2021→2022 change of scheme, between its two assessment years
     label = next(t for t in ax.texts if "change of method" in t.get_text())
     fig.canvas.draw()
     assert ax.bbox.contains(*label.get_window_extent().p0) and ax.bbox.contains(*label.get_window_extent().p1)
+    assert any(t.get_text().strip() == "no assessment" and t.get_position()[0] == 2020 for t in ax.texts)
 
 
 def test_text_from_data_never_goes_through_mathtext():
@@ -101,9 +107,24 @@ def test_spread_keeps_labels_apart_and_inside():
 
 
 def test_every_report_figure_has_a_real_alt_text(shipped):
+    """Every figure of an entity, a province and the national report: an alt text of its own that names what
+    it shows (the entity or province, the year), never the page title nor another figure's text."""
     entity = report.open_entity("17.02", 2024, "en")
-    image = entity.trend_figure()
-    assert "Kabupaten Rejang Lebong" in image.alt and "93.07" in image.alt
+    province = report.open_province("Bengkulu", 2024, "en")
+    national = report.open_national(2024, "en")
+    named = {"Kabupaten Rejang Lebong": [entity.locator_map, entity.trend_figure, entity.ranking_figure,
+                                         entity.units_figure],
+             "Bengkulu": [province.map, province.ranking_figure, province.slopegraph],
+             "2024": [national.map, national.counts_figure]}
+    seen = []
+    for name, draws in named.items():
+        for draw in draws:
+            image = draw()
+            assert isinstance(image, IPythonImage), draw.__name__
+            assert name in image.alt and len(image.alt) > 40, (draw.__name__, image.alt)
+            seen.append(image.alt)
+    assert len(set(seen)) == len(seen) == 9
+    assert "93.07" in entity.trend_figure().alt
 
 
 def _savefig_png(fig) -> bytes:

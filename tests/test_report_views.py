@@ -198,9 +198,12 @@ def test_the_charts_explain_their_colours_scale_and_missing_years(shipped, monke
     seen = []
     drawn = plots.trend_figure
     monkeypatch.setattr(plots, "trend_figure",
-                        lambda series, title, fmt: seen.append(title) or drawn(series, title, fmt))
+                        lambda series, title, fmt, **kw: seen.append(drawn(series, title, fmt, **kw)) or seen[-1])
     r.trend_figure()
-    assert all(str(y) in seen[0].split("\n")[1] for y in label_years)  # the title names the years left out
+    ax = seen[0].axes[0]
+    marked = sorted(x for line in ax.get_lines() if line.get_marker() == "D" for x in line.get_xdata())
+    assert marked == sorted(int(y) for y in label_years)  # each label-only year is drawn, as a marker
+    assert f("chart.label_only") in {t.get_text() for leg in seen[0].legends for t in leg.get_texts()}
 
 
 def test_tables_mark_only_an_opini_no_source_printed(shipped):

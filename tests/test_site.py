@@ -135,7 +135,11 @@ def test_each_page_links_its_twin_its_years_its_csv_and_carries_citation_tags(tw
     assert data.release == (dataset.paths.data_root() / "RELEASE").read_text().strip()  # cited, hash beside it
     assert f'content="{data.release} (hash {data.version})"' in page
     latest = int(data.entities["year"].max())
-    assert f"versi data {data.release} (hash {data.version}) (penilaian sampai {latest})" in page
+    cited = f"rilis data {data.release} (hash {data.version}), penilaian sampai {latest}"
+    footer = page.split('class="kp-footer"')[1]
+    # publisher, the release as the citation's date (not the build's day), the data, the page's address
+    assert f"Para kontributor kepatuhan ({data.release}). " in footer and cited in footer
+    assert "entity/17.02/2024.html</p>" in footer and "ODbL 1.0" in footer
     assert f'<meta content="{latest}" name="citation_date"/>' in page
 
 

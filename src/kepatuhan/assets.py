@@ -1,4 +1,5 @@
-"""The files every page shares: one stylesheet, a favicon, and the figures as palette PNGs named by content.
+"""The files every page shares: one stylesheet, a favicon, and the figures as palette PNGs (charts also as
+SVG, for download) named by content.
 
 A report page links the site's stylesheet and its figures instead of carrying them inline: pages cache
 one stylesheet, and a chart that 53 reports show is stored once (`assets/img/<sha256 prefix>.png`: the
@@ -50,16 +51,24 @@ def palette_png(raw: bytes) -> tuple[bytes, int, int]:
     return (png if len(png) < len(raw) else raw), image.width, image.height
 
 
-def image_name(png: bytes) -> str:
+def image_name(content: bytes, extension: str = "png") -> str:
     """Where a figure is stored, relative to the reports folder: named by its content."""
-    return f"{IMAGE_DIR}/{hashlib.sha256(png).hexdigest()[:NAME_DIGITS]}.png"
+    return f"{IMAGE_DIR}/{hashlib.sha256(content).hexdigest()[:NAME_DIGITS]}.{extension}"
+
+
+def download_name(slug: str, number: int) -> str:
+    """The file name a downloaded figure gets (without extension): the page's path and the figure's place."""
+    return "kepatuhan-" + slug.replace("/", "-") + f"-{number}"
 
 
 def place_figures(nb, slug: str, embed: bool = False) -> dict[str, bytes]:
     """Turn every PNG output of an executed notebook into a palette PNG; return {file name: bytes} to write.
 
-    Each output gets `metadata["kepatuhan"]` (src relative to the page `slug`, width, height, lazy) for
-    the page template. With `embed` the PNG stays inline (smaller) and nothing is to be written."""
+    Each output gets `metadata["kepatuhan"]` (src relative to the page `slug`, width, height, lazy, the
+    download name, `main` when the report marked it its main chart, `name` below the reports folder) for
+    the page template and the share tags. A chart's SVG (`image/svg+xml`, `report.markup.Chart`) leaves
+    the output and is written beside the PNG for download (`svg`). With `embed` the PNG stays inline
+    (smaller), the SVG is dropped and nothing is to be written."""
     files: dict[str, bytes] = {}
     shown = 0
     for cell in nb.cells:
@@ -67,17 +76,38 @@ def place_figures(nb, slug: str, embed: bool = False) -> dict[str, bytes]:
             data = output.get("data", {})
             if "image/png" not in data:
                 continue
+            svg = data.pop("image/svg+xml", None)
             png, width, height = palette_png(base64.b64decode(data["image/png"]))
-            placed = {"width": width, "height": height, "lazy": shown >= EAGER_FIGURES}
+            metadata = output.setdefault("metadata", {})
+            placed = {"width": width, "height": height, "lazy": shown >= EAGER_FIGURES,
+                      "main": bool((metadata.get("kepatuhan") or {}).get("main")),
+                      "download": download_name(slug, shown + 1)}
             if embed:
                 data["image/png"] = base64.b64encode(png).decode("ascii")
             else:
                 name = image_name(png)
                 files[name] = png
+                placed["name"] = name
                 placed["src"] = posixpath.relpath(name, posixpath.dirname(slug) or ".")
-            output.setdefault("metadata", {})["kepatuhan"] = placed
+                if svg is not None:
+                    content = ("".join(svg) if isinstance(svg, list) else svg).encode("utf-8")
+                    files[image_name(content, "svg")] = content
+                    placed["svg"] = posixpath.relpath(image_name(content, "svg"), posixpath.dirname(slug) or ".")
+            metadata["kepatuhan"] = placed
             shown += 1
     return files
+
+
+def share_image(nb) -> tuple[str, str]:
+    """(path below the reports folder, alt text) of the figure a page's share tags name: the chart the
+    report marked as its main one, else its first figure; ("", "") when the page has none written."""
+    placed = [(output.get("metadata", {}).get("kepatuhan") or {}, output.get("metadata", {}))
+              for cell in nb.cells for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
+    written = [(p, m) for p, m in placed if p.get("name")]
+    chosen = next((pm for pm in written if pm[0].get("main")), written[0] if written else None)
+    if chosen is None:
+        return "", ""
+    return chosen[0]["name"], str((chosen[1].get("image/png") or {}).get("alt", ""))
 
 
 def write_figures(out: Path, files: dict[str, bytes]) -> None:

@@ -256,7 +256,8 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
     state_dir = out / BUILD_DIR
     manifest_path = state_dir / "manifest.json"
     manifest = read_manifest(manifest_path)
-    header = {"data_version": data.citable_version, "package_version": __version__, "data_date": _data_date(data),
+    header = {"data_version": data.citable_version, "data_release": data.release, "package_version": __version__,
+              "data_date": _data_date(data),
               **options}
     outcomes: list[Outcome] = []
     todo: list[tuple[Task, str]] = []

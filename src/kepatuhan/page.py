@@ -72,12 +72,24 @@ def page_resources(task: dict, header: dict) -> dict:
         "parameters_label": f("page.parameters"), "parameters": parameters,
         "data_version_label": f("page.data_version"), "data_version": header["data_version"],
         "cite_label": f("page.cite"),
-        "citation": f("page.citation", title=task["title"], data_version=header["data_version"],
-                      data_date=header.get("data_date") or "–", package=header["package_version"]),
-        "licence": f("page.licence"),
+        "citation": citation(f, task, header),
+        "licence": f("page.licence_full"),
+        "download_png": f("figure.download_png"), "download_svg": f("figure.download_svg"),
         "stylesheet_href": relative(slug, assets.STYLESHEET), "favicon_href": relative(slug, assets.FAVICON),
         **site_links(task, f),
     }
+
+
+def citation(f: Formatter, task: dict, header: dict) -> str:
+    """How to cite the report: publisher, title, the data release with its content hash, the package, the
+    page's address (absolute with a base URL). The date cited is the data release's (`data/RELEASE`), not
+    the day of the build: two builds of the same data give the same page."""
+    slug = task["slug"] + ".html"
+    url = sharing.absolute(str(header["base_url"]), slug) if header.get("base_url") else slug
+    release = str(header.get("data_release") or header["data_version"]).split(" ")[0]
+    return f("page.citation_full", publisher=f("page.publisher"), release=release, title=task["title"],
+             data_version=header["data_version"], data_date=header.get("data_date") or "–",
+             package=header["package_version"], url=url)
 
 
 def site_links(task: dict, f: Formatter) -> dict:
@@ -203,7 +215,7 @@ def methodology_html(lang: str, data=None) -> bytes:
     ]
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "fragments")), autoescape=True)
     page = env.get_template("methodology.html.j2").render(
-        lang=lang, title=f("method.title"), sections=sections, licence=f("page.licence"), back=f("page.back"),
+        lang=lang, title=f("method.title"), sections=sections, licence=f("page.licence_full"), back=f("page.back"),
         index_href=relative(METHODOLOGY_PAGES[lang], lang_root(lang) + "index.html"),
         other_href=relative(METHODOLOGY_PAGES[lang], METHODOLOGY_PAGES[other]), other=f("method.other_language"),
         other_lang=other, favicon_href=relative(METHODOLOGY_PAGES[lang], assets.FAVICON),

@@ -1,14 +1,17 @@
-"""Figures. One palette for the zones everywhere; Agg backend and fixed rcParams for byte-stable PNGs.
+"""Figures. One palette for the grades everywhere, one colour per entity everywhere; Agg backend and fixed
+rcParams for byte-stable PNGs and SVGs.
 
 Every text drawn here comes from data or from the message catalogue, so mathtext is off (a unit
 named ``$x$`` is drawn as typed). Numbers are formatted by the caller's `Formatter`, so ticks and
 labels read 93,07 in Indonesian. `text_problems` checks a drawn figure for clipped or overlapping
-labels; the tests run it over the real figures.
+labels; the tests run it over the real figures. Rankings live in `plots_ranks`, charts over the years in
+`plots_years`.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import warnings
 
@@ -18,7 +21,6 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.image import imsave  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
@@ -29,12 +31,45 @@ CATEGORY_COLORS = {"A": "#1b5e20", "B": "#66bb6a", "C": "#f9a825", "D": "#e57373
 NEUTRAL = "#9e9e9e"
 HIGHLIGHT = "#1565c0"
 BREAK_COLOR = "#424242"
+EDGE_COLOR = "#757575"  # the edge between two grade bands
 RC = {
     "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
     "figure.dpi": 100, "savefig.dpi": 100, "svg.hashsalt": "kepatuhan", "axes.titlesize": 10,
     "text.parse_math": False, "text.usetex": False,
 }
 LABEL_POINTS = 9.0  # vertical room one 7-pt label needs, in points
+#: Colours that name an entity (its line, its highlighted dot): none of them a grade's green, yellow or red.
+ENTITY_PALETTE = ("#1565c0", "#6a1b9a", "#00838f", "#ad1457", "#6d4c41", "#37474f", "#e65100")
+#: An SVG names its clip paths from this salt, and carries no date: equal figures give equal bytes.
+SVG_METADATA = {"Date": None, "Creator": None}
+
+
+def entity_color(code: str) -> str:
+    """The colour of one entity in every chart: chosen by its code (a SHA-256, not Python's salted hash), so
+    its trend line, its highlighted dot among its peers and its line in a comparison share it."""
+    return ENTITY_PALETTE[int(hashlib.sha256(str(code).encode("utf-8")).hexdigest(), 16) % len(ENTITY_PALETTE)]
+
+
+def entity_colors(codes) -> dict[str, str]:
+    """{code: colour} for the entities of one chart: each its own `entity_color`, unless another entity of
+    the chart (earlier in code order) holds it already; then the next free colour of the palette."""
+    taken: dict[str, str] = {}
+    for code in sorted({str(c) for c in codes}):
+        start = ENTITY_PALETTE.index(entity_color(code))
+        free = [ENTITY_PALETTE[(start + i) % len(ENTITY_PALETTE)] for i in range(len(ENTITY_PALETTE))]
+        taken[code] = next((c for c in free if c not in taken.values()), free[0])
+    return taken
+
+
+def grade_color(zone, category=None, opinion=None) -> str:
+    """The colour of a published grade: its category (A–E) where the year has categories, an opini level as
+    the category it stands for, else its zone."""
+    if isinstance(category, str) and category in CATEGORY_COLORS:
+        return CATEGORY_COLORS[category]
+    letter = next((c for c, o in grading.OPINIONS.items() if o == opinion), None)
+    if letter is not None:
+        return CATEGORY_COLORS[letter]
+    return ZONE_COLORS.get(zone, NEUTRAL) if isinstance(zone, str) else NEUTRAL
 
 
 def _styled(draw):
@@ -74,6 +109,17 @@ def to_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def to_svg(fig: Figure) -> bytes:
+    """SVG bytes of a chart, byte-stable: no date or creator in its metadata, ids from `RC["svg.hashsalt"]`.
+
+    Texts are drawn as paths (matplotlib's default), so the file looks the same without the font."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RC), warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
+    return buffer.getvalue()
+
+
 def warm_up() -> None:
     """Load the fonts and the text and PNG machinery once per process (part of `worker.warm_up`)."""
     fig, ax = _figure(2.0, 1.2)
@@ -92,68 +138,6 @@ def _zone_legend(fig, fmt, zones=grading.ZONES, light: bool = False, extra: tupl
                for z in zones]
     fig.legend(handles=[*handles, *extra], frameon=False, fontsize=7, loc="outside lower center",
                ncols=len(handles) + len(extra))
-
-
-def _runs(years: list[int]) -> list[list[int]]:
-    """Years split where an assessment year without data or a change of scheme lies between two."""
-    runs: list[list[int]] = []
-    for year in years:
-        if runs:
-            last = runs[-1][-1]
-            between = [y for y in grading.ASSESSED_YEARS if last < y < year]
-            if not between and grading.same_scheme(last, year):
-                runs[-1].append(year)
-                continue
-        runs.append([year])
-    return runs
-
-
-def method_breaks(years: list[int]) -> list[float]:
-    """x positions between two shown years (plotted at 0, 1, 2…) where the grading scheme changes."""
-    return [i + 0.5 for i, (a, b) in enumerate(zip(years, years[1:], strict=False)) if not grading.same_scheme(a, b)]
-
-
-@_styled
-def trend_figure(series, title: str, fmt) -> Figure:
-    """Scores over the zone bands of each year shown (only years with data, evenly spaced); lines break
-    at a missing assessment year and at a change of method, which is marked."""
-    fig, ax = _figure()
-    years = [int(y) for y in series["year"]]
-    x_of = {year: i for i, year in enumerate(years)}
-    for year in years:
-        for band in grading.scheme_for(year).bands:
-            ax.axvspan(x_of[year] - 0.4, x_of[year] + 0.4, ymin=band.lower / 100,
-                       ymax=min(band.upper + 0.01, 100) / 100, color=ZONE_COLORS[band.zone], alpha=0.12, linewidth=0)
-    scores = dict(zip(years, series["score"], strict=True))
-    for run in _runs(years):
-        ax.plot([x_of[y] for y in run], [scores[y] for y in run], color=HIGHLIGHT, marker="o", linewidth=1.5)
-    for year, score in scores.items():
-        ax.annotate(fmt.num(score), (x_of[year], score), textcoords="offset points",
-                    xytext=(0, -12 if score > 90 else 6), ha="center", fontsize=8, annotation_clip=True)
-    _year_axes(ax, years, title, fmt)
-    _zone_legend(fig, fmt, light=True)
-    return fig
-
-
-def _year_axes(ax, years: list[int], title: str, fmt) -> None:
-    """Scores 0–100 over the years shown (evenly spaced at 0, 1, 2…), the method breaks marked."""
-    _break_lines(ax, years, fmt)
-    ax.set_ylim(0, 100)
-    ax.set_xlim(-0.6, len(years) - 0.4)
-    ax.set_xticks(range(len(years)), [str(y) for y in years])
-    _score_axis(ax.yaxis, fmt)
-    ax.set_ylabel(fmt("chart.score"))
-    ax.set_xlabel(fmt("chart.year"))
-    ax.set_title(title)
-
-
-def _break_lines(ax, years: list[int], fmt) -> None:
-    """A dashed line, labelled inside the axes, where the scheme changes between two shown years."""
-    for x in method_breaks(years):
-        ax.axvline(x, color=BREAK_COLOR, linestyle="--", linewidth=1)
-        ax.text(x, 0.02, " " + fmt("chart.method_break") + " ", transform=ax.get_xaxis_transform(), rotation=90,
-                ha="center", va="bottom", fontsize=7, color=BREAK_COLOR, clip_on=True,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
 
 
 #: Characters of a name shown in a figure; a longer name is shortened there (the table shows it whole).
@@ -185,31 +169,6 @@ def _font():
 
 
 @_styled
-def ranking_figure(table, highlight_code: str | None, title: str, fmt) -> Figure:
-    """Dot plot of a ranked table on the full 0–100 scale, the chosen entity highlighted."""
-    longest = max((len(figure_label(n)) for n in table["entity_name"]), default=10)
-    width = 5.0 + 0.065 * longest
-    fig, ax = _figure(width, max(2.4, 0.26 * len(table) + 1.4))
-    ordered = table.iloc[::-1]
-    colors = [HIGHLIGHT if c == highlight_code else ZONE_COLORS.get(z, NEUTRAL)
-              for c, z in zip(ordered["entity_code"], ordered["zone"], strict=True)]
-    ax.scatter(ordered["score"], range(len(ordered)), color=colors, s=30, zorder=3)
-    ax.set_yticks(range(len(ordered)), [figure_label(n) for n in ordered["entity_name"]])
-    ax.set_ylim(-0.7, len(ordered) - 0.3)
-    ax.set_xlim(0, 100)
-    _score_axis(ax.xaxis, fmt)
-    ax.grid(axis="x", color="#e0e0e0", zorder=0)
-    ax.set_xlabel(fmt("chart.score"))
-    ax.set_title(title)
-    extra = ()
-    if highlight_code is not None and highlight_code in set(table["entity_code"]):
-        name = figure_label(table.loc[table["entity_code"] == highlight_code, "entity_name"].iloc[0])
-        extra = (Line2D([], [], color=HIGHLIGHT, marker="o", linestyle="", label=name),)
-    _zone_legend(fig, fmt, [z for z in grading.ZONES if z in set(table["zone"])], extra=extra)
-    return fig
-
-
-@_styled
 def unit_figure(units, title: str, fmt) -> Figure:
     """Horizontal bars of service units coloured by the category of their score."""
     longest = max((len(figure_label(n)) for n in units["unit_name"]), default=10)
@@ -232,99 +191,6 @@ def unit_figure(units, title: str, fmt) -> Figure:
     handles += [Patch(facecolor=ZONE_COLORS[z], label=fmt(f"zone.{z}.short")) for z in grading.ZONES
                 if any(sc is None and sz == z for sc, sz in shown)]
     fig.legend(handles=handles, frameon=False, fontsize=7, loc="outside lower center", ncols=len(handles))
-    return fig
-
-
-@_styled
-def national_figure(counts, title: str, fmt) -> Figure:
-    """Stacked bars of zone shares, one bar per year with published counts; a dashed line at a change of method."""
-    fig, ax = _figure()
-    data = counts.dropna(subset=list(grading.ZONES))
-    years = [int(y) for y in data.index]
-    totals = data[list(grading.ZONES)].sum(axis=1).astype(float).to_list()
-    bottom = [0.0] * len(data)
-    for zone in grading.ZONES:
-        share = [float(v) / t * 100 for v, t in zip(data[zone], totals, strict=True)]
-        # no counts on the segments: the thin red ones cannot hold a label, and the table above gives them all
-        ax.bar(range(len(years)), share, bottom=bottom, color=ZONE_COLORS[zone], width=0.7)
-        bottom = [b + s for b, s in zip(bottom, share, strict=True)]
-    _break_lines(ax, years, fmt)
-    ax.set_xticks(range(len(years)), [str(y) for y in years])
-    ax.set_ylabel(fmt("chart.share"))
-    ax.set_ylim(0, 100)
-    _score_axis(ax.yaxis, fmt)
-    _zone_legend(fig, fmt)
-    ax.set_title(title)
-    return fig
-
-
-def spread(values: list[float], gap: float, low: float, high: float) -> list[float]:
-    """Label positions near `values` (same order) at least `gap` apart and within [low, high]."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    placed = [min(max(values[i], low), high) for i in order]
-    for _ in range(len(placed) + 1):
-        for i in range(1, len(placed)):
-            placed[i] = max(placed[i], placed[i - 1] + gap)
-        overflow = placed[-1] - high if placed else 0
-        if overflow > 0:
-            placed = [p - overflow for p in placed]
-        for i in range(len(placed) - 2, -1, -1):
-            placed[i] = min(placed[i], placed[i + 1] - gap)
-        under = low - placed[0] if placed else 0
-        if under > 0:
-            placed = [p + under for p in placed]
-    out = [0.0] * len(values)
-    for rank, i in enumerate(order):
-        out[i] = placed[rank]
-    return out
-
-
-@_styled
-def slopegraph(before, after, year_before: int, year_after: int, title: str, fmt) -> Figure:
-    """Scores of the same entities in two years on the full scale, labels spread so none overlap."""
-    both = before.merge(after, on="entity_code", suffixes=("_a", "_b")).sort_values(["score_b", "entity_code"])
-    height = max(3.2, 0.3 * len(both) + 1.6)
-    fig, ax = _figure(6.4, height)
-    low = max(0.0, min([*both["score_a"], *both["score_b"]], default=50.0) - 10)
-    ax.set_ylim(low, 101)
-    axes_height_points = (height - 1.0) * 72
-    gap = LABEL_POINTS * (101 - low) / axes_height_points
-    right = spread(list(both["score_b"]), gap, low + gap / 2, 101 - gap / 2)
-    left = spread(list(both["score_a"]), gap, low + gap / 2, 101 - gap / 2)
-    for row, ya, yb in zip(both.itertuples(), left, right, strict=True):
-        color = ZONE_COLORS.get(row.zone_b, NEUTRAL)
-        ax.plot([0, 1], [row.score_a, row.score_b], color=color, marker="o", markersize=4, linewidth=1.2)
-        ax.plot([1.01, 1.06], [row.score_b, yb], color="#bdbdbd", linewidth=0.6)
-        ax.plot([-0.06, -0.01], [ya, row.score_a], color="#bdbdbd", linewidth=0.6)
-        ax.text(1.07, yb, f"{figure_label(row.entity_name_b)} {fmt.num(row.score_b)}", va="center", fontsize=7)
-        ax.text(-0.07, ya, fmt.num(row.score_a), va="center", ha="right", fontsize=7)
-    ax.set_xticks([0, 1], [str(year_before), str(year_after)])
-    ax.set_xlim(-0.35, 2.1)
-    step = 5 if 101 - low <= 40 else 10
-    ax.set_yticks(range(int(-(-low // step) * step), 101, step))  # a value scale to read the slopes against
-    _score_axis(ax.yaxis, fmt)
-    ax.set_ylabel(fmt("chart.score"))
-    ax.grid(axis="y", color="#eeeeee", linewidth=0.6, zorder=0)
-    ax.spines[["bottom"]].set_visible(False)
-    ax.set_title(title)
-    return fig
-
-
-@_styled
-def series_figure(frame, title: str, fmt) -> Figure:
-    """Several entities over time: one line per entity, broken at gaps and changes of method."""
-    fig, ax = _figure(7.0, 4.0)
-    years = sorted({int(y) for y in frame["year"]})
-    palette = ["#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4e342e", "#37474f"]
-    x_of = {year: i for i, year in enumerate(years)}
-    for i, (name, rows) in enumerate(frame.sort_values("year").groupby("entity_name", sort=True)):
-        color = palette[i % len(palette)]
-        scores = dict(zip(rows["year"].astype(int), rows["score"], strict=True))
-        for j, run in enumerate(_runs(sorted(scores))):
-            ax.plot([x_of[y] for y in run], [scores[y] for y in run], color=color, marker="o", linewidth=1.4,
-                    label=figure_label(name) if j == 0 else None)
-    _year_axes(ax, years, title, fmt)
-    fig.legend(frameon=False, fontsize=7, loc="outside lower center", ncols=3)
     return fig
 
 
@@ -353,3 +219,8 @@ def text_problems(fig: Figure) -> list[str]:
             if overlap_w > 0.5 and overlap_h > 0.5:
                 problems.append(f"overlap: {label!r} and {other!r}")
     return problems
+
+
+# The rankings and the charts over the years, drawn on the same settings (their own modules, for length).
+from .plots_ranks import band_edges, ranking_figure, score_range, slopegraph, spread  # noqa: E402,F401
+from .plots_years import national_figure, series_figure, trend_figure  # noqa: E402,F401

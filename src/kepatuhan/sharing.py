@@ -4,14 +4,16 @@ A report's `<title>` names its kind ("Provinsi Gorontalo 2018" is both a provinc
 province as a region, two reports), its description is its first findings (catalogue sentences, so in
 the page's language), and with a base URL (`kepatuhan build --base-url`) it gets its canonical address,
 absolute `hreflang` alternates (itself included, as search engines require) and Open Graph / Twitter tags
-whose image is the page's first figure. Without a base URL nothing that needs an absolute address is
-written: a relative `hreflang` or `og:image` is an error to the readers of those tags.
+whose image is the page's main chart (`assets.share_image`), with its alternative text. Without a base
+URL nothing that needs an absolute address is written: a relative `hreflang` or `og:image` is an error to
+the readers of those tags.
 """
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from . import assets
 from .messages import LANGS, Formatter, lang_root
 
 #: Search engines show about this many characters of a description.
@@ -78,7 +80,8 @@ def kind_of(slug: str, lang: str) -> str:
     return slug[len(lang_root(lang)):].split("/", 1)[0]
 
 
-def share_tags(f: Formatter, title: str, text: str, url: str, image: str, lang: str) -> list[dict]:
+def share_tags(f: Formatter, title: str, text: str, url: str, image: str, lang: str, image_alt: str = ""
+               ) -> list[dict]:
     """Open Graph and Twitter card tags (absolute addresses only: none without a base URL)."""
     tags = [("property", "og:type", "article"), ("property", "og:title", title),
             ("property", "og:description", text), ("property", "og:site_name", f("site.heading")),
@@ -89,6 +92,8 @@ def share_tags(f: Formatter, title: str, text: str, url: str, image: str, lang: 
     if image:
         tags += [("property", "og:image", image), ("name", "twitter:card", "summary_large_image"),
                  ("name", "twitter:image", image)]
+        if image_alt:
+            tags += [("property", "og:image:alt", image_alt), ("name", "twitter:image:alt", image_alt)]
     else:
         tags.append(("name", "twitter:card", "summary"))
     return [{"attribute": a, "name": n, "content": c} for a, n, c in tags]
@@ -111,8 +116,9 @@ def page_tags(nb, task: dict, header: dict, figures: dict[str, bytes]) -> dict:
     title = f("page.title", title=task["title"], kind=f(f"page.kind.{kind_of(slug, lang)}"))
     text = description(findings(nb), task["title"])
     url = absolute(base, slug + ".html") if base else ""
-    image = absolute(base, next(iter(figures))) if base and figures else ""
+    name, alt = assets.share_image(nb)
+    image = absolute(base, name) if base and figures and name else ""
     twins = [(code, target) for code, target in (task.get("links") or {}).get("twins", [])]
     return {"page_title": title, "description": text, "canonical": url,
             "alternates": alternates(base, slug + ".html", lang, twins),
-            "share_tags": share_tags(f, title, text, url, image, lang)}
+            "share_tags": share_tags(f, title, text, url, image, lang, alt if image else "")}

@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import dataset, plots
-from .markup import figure, table
+from .markup import chart, table
 from .view import Section, View
 from .words import break_notes
 
@@ -58,4 +58,4 @@ class ComparisonReport(View):
     def figure(self) -> Image:
         f = self.f
         fig = plots.series_figure(self.rows, f("chart.series_title"), f)
-        return figure(fig, f("alt.series", n=self.rows["entity_code"].nunique()))
+        return chart(fig, f("alt.series", n=self.rows["entity_code"].nunique()), main=True)

@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, grading, maps, plots, selection, trend
-from .markup import figure, findings_block, map_legend, paragraphs, sentence_case, table
+from .markup import chart, figure, findings_block, map_legend, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View
 from .words import (
@@ -184,14 +184,11 @@ class EntityReport(View):
         f, s = self.f, self.series
         if s.empty:
             return self.nothing()
-        unplotted = sorted(int(y) for y in self.own.loc[self.own["score"].isna(), "year"])
-        title = f("chart.trend_title", name=self.name)
-        if unplotted:
-            title += "\n" + f("chart.trend_unplotted", years=", ".join(map(str, unplotted)))
-        fig = plots.trend_figure(s, title, f)
+        labels = self.own[self.own["score"].isna()][["year", "zone", "category", "opinion"]]
+        fig = plots.trend_figure(s, f("chart.trend_title", name=self.name), f, labels=labels, code=self.code)
         alt = f("alt.trend", name=self.name, first=int(s["year"].min()), last=int(s["year"].max()), n=len(s),
                 year=self.year, score=f.num(self.row["score"]))
-        return figure(fig, alt)
+        return chart(fig, alt, main=True)
 
     def comparison(self) -> HTML:
         f = self.f
@@ -229,7 +226,8 @@ class EntityReport(View):
         where = set_words(f, self.peer_set.name, self.province)
         title = sentence_case(f("chart.rank_title", set=where, year=self.year, n=len(peers)))
         fig = plots.ranking_figure(peers, self.code, title, f)
-        return figure(fig, f("alt.ranking", set=where, year=self.year, n=len(peers), name=self.name))
+        return chart(fig, f("alt.ranking", set=where, year=self.year, n=len(peers), name=self.name),
+                     main=self.series.empty)
 
     def distribution_frame(self) -> pd.DataFrame:
         """The spread of scores of the entity's type nationally in the year: n with data, min, median, max."""
@@ -280,7 +278,7 @@ class EntityReport(View):
             return self.nothing()
         f = self.f
         fig = plots.unit_figure(self.units, f("chart.units_title", name=self.name, year=self.year), f)
-        return figure(fig, f("alt.units", name=self.name, year=self.year, n=len(self.units)))
+        return chart(fig, f("alt.units", name=self.name, year=self.year, n=len(self.units)))
 
     def _sources(self) -> pd.DataFrame:
         e = self.data.entity_sources

@@ -65,6 +65,30 @@ def map_legend(f: Formatter, title: str, legend: pd.DataFrame) -> HTML:
     return HTML(render("legend.html.j2", title=title, entries=entries))
 
 
+class Chart(Image):
+    """A chart: the PNG the page shows, and the same chart as SVG in the output (`image/svg+xml`), which
+    the site writes beside the PNG for download (`assets.place_figures`). `main` marks the page's main
+    chart, the image its share tags name."""
+
+    def __init__(self, png: bytes, svg: bytes, alt: str, main: bool = False) -> None:
+        super().__init__(data=png, format="png", alt=alt)
+        self.svg = svg
+        self.main = main
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data, metadata = super()._repr_mimebundle_(include, exclude)
+        data["image/svg+xml"] = self.svg.decode("utf-8")
+        if self.main:
+            metadata = {**(metadata or {}), "kepatuhan": {"main": True}}
+        return data, metadata
+
+
+def chart(fig, alt: str, main: bool = False) -> Chart:
+    """A chart as PNG and SVG (both byte-stable: the PNG first, then the SVG of the same drawn figure)."""
+    png = plots.to_png(fig)
+    return Chart(png, plots.to_svg(fig), alt, main)
+
+
 def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 

@@ -11,7 +11,7 @@ from IPython.display import HTML, Image
 from .. import compare, dataset, findings, geometry, grading, maps, names, national, plots, selection
 from ..errors import ReportError
 from ..query.groups import reading
-from .markup import figure, findings_block, map_legend, paragraphs, table
+from .markup import chart, figure, findings_block, map_legend, paragraphs, table
 from .tables import sources_block
 from .view import Section, View, pick
 from .words import set_words
@@ -145,8 +145,8 @@ class NationalReport(View):
         f = self.f
         shown = self.counts.dropna(subset=list(grading.ZONES))
         fig = plots.national_figure(shown, f("chart.national_title"), f)
-        return figure(fig, f("alt.national", first=int(shown.index.min()), last=int(shown.index.max()),
-                             n=len(shown)))
+        return chart(fig, f("alt.national", first=int(shown.index.min()), last=int(shown.index.max()),
+                             n=len(shown)), main=True)
 
     def _green_sentence(self) -> str:
         f = self.f

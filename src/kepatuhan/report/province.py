@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, grading, maps, plots, selection
-from .markup import figure, findings_block, joined, map_legend, paragraphs, sentence_case, table
+from .markup import chart, figure, findings_block, joined, map_legend, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View, pick
 from .words import grades_short, rank_sentence, row_finding, sample_sentence, set_words, with_sample
@@ -171,7 +171,7 @@ class ProvinceReport(View):
         where = set_words(f, "province_kabkota", self.name)
         title = sentence_case(f("chart.rank_title", set=where, year=self.year, n=len(self.kabkota)))
         fig = plots.ranking_figure(self.kabkota, None, title, f)
-        return figure(fig, f("alt.ranking_province", set=where, year=self.year, n=len(self.kabkota)))
+        return chart(fig, f("alt.ranking_province", set=where, year=self.year, n=len(self.kabkota)), main=True)
 
     @cached_property
     def _before(self) -> pd.DataFrame:
@@ -209,7 +209,7 @@ class ProvinceReport(View):
         f = self.f
         fig = plots.slopegraph(self._before, self.kabkota, self.previous_year, self.year,
                                f("chart.slope_title", a=self.previous_year, b=self.year, n=n), f)
-        return figure(fig, f("alt.slope", province=self.name, a=self.previous_year, b=self.year, n=n))
+        return chart(fig, f("alt.slope", province=self.name, a=self.previous_year, b=self.year, n=n))
 
     def units_frame(self, unit_type: str) -> pd.DataFrame:
         """Units of one located type (`selection.LOCATED_UNIT_TYPES`) in the province and year, best first."""
