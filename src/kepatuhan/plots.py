@@ -112,9 +112,11 @@ def to_png(fig: Figure) -> bytes:
 def to_svg(fig: Figure) -> bytes:
     """SVG bytes of a chart, byte-stable: no date or creator in its metadata, ids from `RC["svg.hashsalt"]`.
 
-    Texts are drawn as paths (matplotlib's default), so the file looks the same without the font."""
+    Texts stay text (`svg.fonttype` "none"): the file is about a third of the size with glyphs drawn as
+    paths, so SVG downloads do not outweigh the PNGs the site shows, and a journalist can edit or search the
+    words of the chart; a reader without the font sees the same words in a similar sans-serif."""
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC), warnings.catch_warnings():
+    with matplotlib.rc_context({**RC, "svg.fonttype": "none"}), warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
     return buffer.getvalue()
