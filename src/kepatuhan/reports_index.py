@@ -70,6 +70,7 @@ def write_index(tasks: list, out: Path, data, manifest: dict, base_url: str = ""
             "score_value": "" if score is None else f"{score:.2f}",
             "score_shown": "" if score is None else Formatter(lang).num(score),
             "zone": str(meta.get("zone") or ""), "category": str(meta.get("category") or ""),
+            "opinion": str(meta.get("opinion") or ""),
             "status": str(manifest.get(task.slug, {}).get("status", "")),
             "built": (out / f"{task.slug}.html").is_file()})
     reports.sort(key=lambda r: (-(r["year"] or 0), KINDS.index(r["kind"]), r["province"], r["name"], r["slug"]))
