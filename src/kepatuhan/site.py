@@ -288,7 +288,8 @@ def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: d
     page = env.get_template("index.html.j2").render(
         f=f, lang=lang, entries=entries, years=years, provinces=provinces, types=types, rules=rules,
         keys=landing_search.search_keys(data), units=landing_search.unit_keys(data),
-        absent=landing_search.absent_regions(data), opinions=opinions, headline=headline(data, f), links=links, version=data.version,
+        absent=landing_search.absent_regions(data), opinions=opinions, headline=headline(data, f), links=links,
+        version=data.version,
         package=__version__, zones=("hijau", "kuning", "merah"),
         head=landing_head(data, lang, links, len(entries), base_url),
         categories=sorted({e["category"] for e in entries if e["category"]}))
