@@ -289,6 +289,7 @@ def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: d
         f=f, lang=lang, entries=entries, years=years, provinces=provinces, types=types, rules=rules,
         keys=landing_search.search_keys(data), units=landing_search.unit_keys(data),
         absent=landing_search.absent_regions(data), opinions=opinions, headline=headline(data, f), links=links,
+        opinion_words={o: f(f"site.opinion.{o}") for o in opinions},
         version=data.version,
         package=__version__, zones=("hijau", "kuning", "merah"),
         head=landing_head(data, lang, links, len(entries), base_url),
