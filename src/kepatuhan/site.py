@@ -4,8 +4,9 @@ A report's CSV holds the rows it reads and whether it is rebuilt depends on exac
 their sources and conflicts and its year's aggregates): both come from its `selection`, the one
 definition its view draws on too, so a change elsewhere in the data leaves it alone.
 The landing page of each language is one Jinja2 page with its rows in HTML and the name normalisation
-rules and alias keys as JSON, so its search
-understands "Pemkab Rejang Lebong", "Kab. Rejang" or "17.02" from file:// with no network.
+rules and the search keys of `landing_search` (names and aliases, service units, names with no report) as
+JSON, so its search understands "Pemkab Rejang Lebong", "Kab. Rejang", "Central Java", "Bogor Regency",
+"Kemenkeu", "Puskesmas" or "17.02" from file:// with no network.
 """
 
 from __future__ import annotations
