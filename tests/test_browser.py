@@ -106,7 +106,7 @@ def test_search_keeps_kota_and_kabupaten_apart_and_reads_a_year(site, browser):
 
 
 @pytest.mark.parametrize("facet, key", [("year", "year"), ("province", "province_code"), ("type", "type"),
-                                        ("zone", "zone"), ("category", "category")])
+                                        ("zone", "zone"), ("category", "category"), ("opinion", "opinion")])
 def test_each_facet_narrows_the_table(site, browser, facet, key):
     out, _, _, listed = site
     page, _ = open_page(browser, out / "index.html")
@@ -194,3 +194,157 @@ def test_no_page_is_wider_than_a_phone(site, browser, name):
     if name == "index.html":  # the search is on the first screen
         assert page.eval_on_selector("#kp-search", "e => e.getBoundingClientRect().bottom") <= 844
         assert page.eval_on_selector_all("#reports tbody tr", "rows => rows.length") <= 50  # one page in the DOM
+
+
+# -- the search of the whole site (issue 16): the landing page over every report, none of them built ----------
+
+def _reference(name: str) -> list[dict]:
+    from kepatuhan import paths
+
+    with open(paths.reference_dir() / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _alias(text: str) -> str:
+    return next(r["code"] for r in _reference("aliases.csv") if r["alias"] == text)
+
+
+def _region(name: str) -> str:
+    return next(r["code"] for r in _reference("regions.csv") if r["name"] == name)
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory):
+    """The landing pages listing every report the data supports (written without building one); the English
+    rows as (kind, code, year, province code, opinion)."""
+    out = tmp_path_factory.mktemp("whole")
+    data = dataset.load()
+    tasks = build.plan(data)
+    build.write_index(tasks, out, data, {})
+    rows = [(t.kind, t.meta["code"], str(t.meta["year"]), t.meta["province_code"], t.meta.get("opinion", ""))
+            for t in tasks if t.meta["lang"] == "en"]
+    return out, data, rows
+
+
+def _shown(page, text: str | None = None) -> list[tuple[str, str, str, str]]:
+    """Every matching row, page by page: (kind, code, year, province code)."""
+    if text is not None:
+        page.fill("#kp-search", text)
+    seen = []
+    while True:
+        seen += [tuple(r) for r in page.eval_on_selector_all(
+            "#reports tbody tr", "rows => rows.map(r => [r.dataset.kind, r.dataset.code, r.dataset.year, "
+                                 "r.dataset.province])")]
+        if page.is_disabled("#kp-next"):
+            return seen
+        page.click("#kp-next")
+
+
+@pytest.mark.parametrize("text, code", [("Central Java", _alias("Central Java")), ("West Java", _alias("West Java")),
+                                        ("Jateng", _alias("Jateng")), ("Sumut", _alias("Sumut")),
+                                        ("central java province", _alias("Central Java"))])
+def test_a_province_by_its_english_name_or_abbreviation_lists_its_reports_first(whole, browser, text, code):
+    out, _, rows = whole
+    page, seen = open_page(browser, out / "en" / "index.html")
+    shown = _shown(page, text)
+    own = [r for r in rows if r[1] == code and r[0] in ("entity", "province")]
+    members = [r for r in rows if r[3] == code and r[0] == "entity" and r[1] != code]
+    if text.endswith("province"):  # the type narrows to the province's own rows
+        members = []
+    assert own and len(shown) == len(own) + len(members)
+    assert {s[1] for s in shown[:len(own)]} == {code}  # the province itself before the bodies in it
+    assert all(s[3] == code for s in shown)
+    assert [e for e in seen["errors"] if "ERR_FILE_NOT_FOUND" not in e] == []  # no report is built here
+
+
+@pytest.mark.parametrize("text, code", [("Bogor Regency", _region("Kabupaten Bogor")),
+                                        ("Ministry of Finance", _alias("Ministry of Finance")),
+                                        ("Kemenkeu", _alias("Kemenkeu")), ("Kemenag", _alias("Kemenag")),
+                                        ("Ministry of Religious Affairs", _alias("Kemenag"))])
+def test_a_body_by_its_english_name_or_short_form_finds_exactly_its_reports(whole, browser, text, code):
+    out, _, rows = whole
+    page, _ = open_page(browser, out / "en" / "index.html")
+    expected = sorted(r[:4] for r in rows if r[0] == "entity" and r[1] == code)
+    assert expected and sorted(_shown(page, text)) == expected
+
+
+def test_a_whole_word_ranks_above_the_same_letters_inside_a_word(whole, browser):
+    out, _, rows = whole
+    page, _ = open_page(browser, out / "en" / "index.html")
+    medan = _region("Kota Medan")
+    own = [r for r in rows if r[0] == "entity" and r[1] == medan]
+    shown = _shown(page, "Medan")
+    inside = [s for s in shown if s[1] != medan]  # Sumedang: "medan" inside a word
+    assert own and [s[1] for s in shown[:len(own)]] == [medan] * len(own)
+    assert inside and _region("Kabupaten Sumedang") in {s[1] for s in inside}
+
+
+@pytest.mark.parametrize("text, unit_type", [("Puskesmas", "puskesmas"), ("Polres", "polres"),
+                                             ("Dukcapil", "dukcapil"), ("Kantor Pertanahan", "kantor_pertanahan")])
+def test_a_service_unit_finds_the_reports_that_show_it(whole, browser, text, unit_type):
+    out, data, rows = whole
+    page, _ = open_page(browser, out / "en" / "index.html")
+    u = data.units[data.units["unit_type"] == unit_type]
+    expected = {("entity", p, str(y)) for p, y in zip(u["parent_code"], u["year"], strict=True)}  # its parent's page
+    if unit_type in ("polres", "kantor_pertanahan"):  # and, located in a region, its province's page
+        expected |= {("province", p, str(y)) for p, y in zip(u["province_code"], u["year"], strict=True)}
+    expected &= {r[:3] for r in rows}
+    shown = _shown(page, text)
+    assert expected and {s[:3] for s in shown} == expected
+    notes = page.eval_on_selector_all("#reports tbody tr", "rows => rows.map(r => r.querySelector('.kp-via')"
+                                                           " && r.querySelector('.kp-via').textContent)")
+    assert all(note and any(name in note for name in u["unit_name"]) for note in notes)
+
+
+def test_2025_rows_show_their_opini_and_the_opini_facet_narrows_to_it(whole, browser):
+    out, data, rows = whole
+    page, _ = open_page(browser, out / "en" / "index.html")
+    e = data.entities
+    latest = e[(e["year"] == 2025) & e["opinion"].notna()]
+    row = latest.iloc[0]
+    page.fill("#kp-search", f"{row.entity_code} 2025")
+    cells = page.eval_on_selector("#reports tbody tr[data-kind=entity]", "r => Array.from(r.cells).map(c => "
+                                                                          "c.textContent)")
+    headers = page.eval_on_selector_all("#reports thead th", "ths => ths.map(t => t.textContent)")
+    from kepatuhan.messages import Formatter
+
+    assert cells[headers.index("Opini")] == Formatter("en")(f"site.opinion.{row.opinion}")
+    page.fill("#kp-search", "")
+    page.select_option("#kp-opinion", row.opinion)
+    shown = page.eval_on_selector_all("#reports tbody tr", "rs => rs.map(r => r.dataset.opinion)")
+    assert set(shown) == {row.opinion}
+    expected = sum(1 for r in rows if r[4] == row.opinion)
+    assert page.inner_text("#kp-count") == Formatter("en")("site.count", n=expected)
+
+
+def test_a_name_with_no_report_is_said_plainly_with_the_coverage_link(site, browser):
+    out, data, _, _ = site
+    codes = set(data.entities["entity_code"])
+    region = next(r for r in _reference("regions.csv") if r["type"] == "kabupaten" and r["code"] not in codes)
+    page, seen = open_page(browser, out / "index.html")
+    page.fill("#kp-search", region["name"])
+    assert region["name"] in page.inner_text("#kp-absent")
+    href = page.eval_on_selector("#kp-absent a", "a => a.href")
+    assert href.endswith("methodology.html#coverage") and Path(urlparse(href).path).is_file()
+    assert 'id="coverage"' in Path(urlparse(href).path).read_text(encoding="utf-8")
+    page.fill("#kp-search", "Rejang Lebong")
+    assert page.inner_text("#kp-absent") == "" and seen["errors"] == []
+
+
+def test_the_phone_layout_shows_every_column_of_a_row(site, browser):
+    out = site[0]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((out / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    headers = page.eval_on_selector_all("#reports thead th[data-key]", "ths => ths.map(t => t.textContent.trim())")
+    boxes = page.eval_on_selector_all("#reports thead th[data-key] button", "bs => bs.map(b => "
+                                      "[b.getBoundingClientRect().left, b.getBoundingClientRect().right])")
+    assert len(boxes) == len(headers) and all(0 <= left and right <= 390 for left, right in boxes)
+    cells = page.eval_on_selector_all(
+        "#reports tbody tr:first-child td",
+        "tds => tds.map(td => [td.textContent.trim(), getComputedStyle(td, '::before').content, "
+        "td.getBoundingClientRect().right, td.offsetParent !== null])")
+    for (text, label, right, visible), header in zip(cells, headers, strict=False):
+        if text:
+            assert visible and right <= 390 and header in label, (header, text, label)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390

@@ -101,7 +101,7 @@ def test_index_lists_every_report_and_escapes(built, tmp_path):
     # a name with markup from the data is shown as text, never as markup
     hostile = build.Task("entity", "entity/99.99/2024", "entity_report", {}, "t",
                          {"name": '<img src=x onerror="alert(1)">&<b>', "type": "kota", "province": "<i>P</i>",
-                          "year": 2024, "score": 50.0, "zone": "merah", "category": "D"})
+                          "year": 2024, "score": 50.0, "zone": "merah", "category": "D", "opinion": "<b>x</b>"})
     (tmp_path / "entity/99.99").mkdir(parents=True)
     (tmp_path / "entity/99.99/2024.html").write_text("<html></html>")
     build.write_index([hostile], tmp_path, data, {"entity/99.99/2024": {"status": 'built"><script>'}})
@@ -109,8 +109,8 @@ def test_index_lists_every_report_and_escapes(built, tmp_path):
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;&lt;b&gt;" in page
     assert "&lt;i&gt;P&lt;/i&gt;" in page
     assert "<img" not in page and "<b>" not in page and "<i>" not in page
-    # the page's own script, three JSON data blocks and the JSON-LD Dataset, none from the data
-    assert page.count("<script") == 5 and page.count('<script type="application/json"') == 3
+    # the page's own script, five JSON data blocks (names from the data only as escaped JSON) and the JSON-LD
+    assert page.count("<script") == 7 and page.count('<script type="application/json"') == 5
     assert page.count('<script type="application/ld+json">') == 1
 
 

@@ -87,6 +87,8 @@ def _keys(values) -> dict[str, set[str]]:
         "site.types.{entity_type}": {f"site.types.{t}" for t in v["type"]},
         "site.type.": {f"site.type.{t}" for t in v["type"]},
         "site.kind.": {f"site.kind.{k}" for k in v["report_kind"]},
+        "site.opinion.": {f"site.opinion.{o}" for o in v["opinion"]},
+        "site.opinion.{o}": {f"site.opinion.{o}" for o in v["opinion"]},
         "site.headline.of_": {f"site.headline.of_{m}" for m in v["headline_measure"]},
         "zone.": {f"zone.{z}.short" for z in v["zone"]},
         "measure.{m}": {f"measure.{m}" for m in v["measure"]},

@@ -74,3 +74,29 @@ def test_split_name():
     assert split_name("Pemerintah Kabupaten Kepulauan Selayar") == ("kabupaten", "kepulauanselayar")
     assert split_name("Kota Administrasi Jakarta Pusat") == ("kota", "jakartapusat")
     assert split_name("Kotabaru") == (None, "kotabaru")
+
+
+@pytest.mark.parametrize("text, expected", [("Bogor Regency", ("kabupaten", "bogor")),
+                                            ("Medan City", ("kota", "medan")),
+                                            ("Central Java Province", ("provinsi", "centraljava")),
+                                            ("Kota Administrasi Jakarta Pusat", ("kota", "jakartapusat")),
+                                            ("city", (None, "city"))])
+def test_english_puts_the_type_after_the_name(text, expected):
+    assert split_name(text) == expected
+
+
+def test_english_province_names_and_ministry_short_forms_reach_their_entity():
+    import csv
+
+    from kepatuhan import dataset, paths
+
+    data = dataset.load()
+    with open(paths.reference_dir() / paths.ALIASES_FILE, encoding="utf-8", newline="") as handle:
+        english = [r for r in csv.DictReader(handle) if r["reason"].startswith("English")]
+    assert len(english) > 38
+    for row in english:
+        assert data.names.match(row["alias"]).entity.code == row["code"], row
+        assert row["reason"].count("(") >= 1  # a source or the full name beside every English name
+    assert data.names.match("Kemenkeu").entity.code == "kemenkeu"
+    assert data.names.match("Central Java Province").entity.name == "Jawa Tengah"
+    assert data.names.match("Bogor City").entity.code != data.names.match("Bogor Regency").entity.code

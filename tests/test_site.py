@@ -177,9 +177,63 @@ def test_search_keys_follow_the_name_rules_and_the_alias_table():
     data = dataset.load()
     keys = site.search_keys(data)
     assert names.split_name("Pemkab Rejang Lebong") == ("kabupaten", "rejanglebong")
-    assert "rejanglebong" in keys["17.02"]
+    assert "rejang lebong" in keys["17.02"]
     for alias, code in zip(data.aliases["alias"], data.aliases["code"], strict=True):
-        assert names.split_name(alias)[1] in keys[code]
+        assert names.split_words(alias)[1] in keys[code]
+        assert names.split_words(alias)[1].replace(" ", "") == names.split_name(alias)[1]
+
+
+def test_each_service_unit_is_a_search_key_of_the_reports_that_show_it():
+    from kepatuhan import landing_search, selection
+
+    data = dataset.load()
+    keys = landing_search.unit_keys(data)
+    for row in data.units.itertuples(index=False):
+        where = [f"entity/{row.parent_code}/{row.year}"]  # selection.entity: the units of its parent
+        if row.unit_type in ("polres", "kantor_pertanahan"):  # selection.province: the units located in it
+            where.append(f"province/{row.province_code}/{row.year}")
+        for report in where:
+            listed = next(u for u in keys[report] if u[0] == row.unit_name)
+            assert names.split_words(row.unit_name)[1] in listed[1:]
+        shown = selection.select(data, "entity", row.parent_code, int(row.year)) if row.parent_code in \
+            set(data.entities.loc[data.entities["year"] == row.year, "entity_code"]) else None
+        if shown is not None:  # the entity report of the parent really holds the unit
+            assert (row.unit_code, int(row.year)) in shown.keys()
+    assert "puskesmas" in {k for units in keys.values() for u in units for k in u[1:]}
+
+
+def test_names_without_a_report_are_the_regions_with_no_row_in_the_data():
+    import csv
+
+    from kepatuhan import landing_search, paths
+
+    data = dataset.load()
+    with open(paths.reference_dir() / paths.REGIONS_FILE, encoding="utf-8", newline="") as handle:
+        regions = list(csv.DictReader(handle))
+    codes = set(data.entities["entity_code"])
+    provinces_with_rows = set(data.entities["province_code"].dropna())
+    expected = {r["code"] for r in regions if r["type"] in ("kabupaten", "kota") and r["code"] not in codes} | \
+        {r["code"] for r in regions if r["type"] == "provinsi" and r["code"] not in codes | provinces_with_rows}
+    absent = landing_search.absent_regions(data)
+    assert set(absent) == expected and len(expected) > 10
+    assert all(absent[r["code"]] == [r["name"], r["type"]] for r in regions if r["code"] in expected)
+
+
+def test_the_codebook_describes_every_column_and_states_the_dataset_licence():
+    data = dataset.load()
+    readme = site.downloads_readme(data)
+    blocks = readme.split("kepatuhan-")
+    for name in site.DATASET_TABLES:
+        block = next(b for b in blocks if b.startswith(f"{name}.csv"))
+        described = [line.split(":")[0].strip() for line in block.splitlines() if line.startswith("  ")
+                     and not line.startswith("    ")]
+        assert described == list(getattr(data, name).columns), name
+    e = data.entities
+    filled = sorted(int(y) for y in e.loc[e["opinion"].notna() & (e["opinion"] != ""), "year"].unique())
+    opinion = next(line for line in readme.splitlines() if line.startswith("  opinion:"))
+    assert str(filled[0]) in opinion and filled[0] < 2025  # filled from the category years on, not only 2025
+    assert "Open Database License (ODbL 1.0" in readme and "Licence of this dataset" in readme
+    assert "wilayah_boundaries" in readme and "idn-area-data" in readme
 
 
 def test_headline_counts_the_latest_year_against_the_published_total():

@@ -155,6 +155,7 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
                     "province": row.province_name if isinstance(row.province_name, str) else "",
                     "year": int(row.year), "score": float(row.score) if scored else None, "zone": row.zone,
                     "category": row.category if isinstance(row.category, str) else "",
+                    "opinion": row.opinion if isinstance(row.opinion, str) else "",
                     "years": years_of[row.entity_code]}
             for lang in langs:
                 tasks.append(Task("entity", report_path("entity", code, int(row.year), lang), "entity_report",

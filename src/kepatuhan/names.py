@@ -53,6 +53,10 @@ _PREFIX_RE = re.compile(
     r"^(?P<prefix>" + "|".join(re.escape(p) for p, _ in _PREFIXES) + r")(?:\.\s*|\s+)(?=\S)"
 )
 _TYPE_OF_PREFIX = dict(_PREFIXES)
+# English usage puts the type after the name: "Bogor Regency", "Medan City", "Central Java Province".
+_SUFFIXES: tuple[tuple[str, str], ...] = (("regency", "kabupaten"), ("city", "kota"), ("province", "provinsi"))
+_SUFFIX_RE = re.compile(r"(?<=\S)\s+(?P<suffix>" + "|".join(s for s, _ in _SUFFIXES) + r")$")
+_TYPE_OF_SUFFIX = dict(_SUFFIXES)
 _CODE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
 
 
@@ -78,6 +82,17 @@ class Match:
 
 def split_name(text: str) -> tuple[str | None, str]:
     """Return (type marker or None, comparison key of the base name)."""
+    type_hint, words = split_words(text)
+    return type_hint, words.replace(" ", "")
+
+
+def split_words(text: str) -> tuple[str | None, str]:
+    """Return (type marker or None, the base name's words in lower case, one space apart).
+
+    The comparison key of `split_name` is these words run together; the landing page's search keeps the
+    words apart so that a match at the start of a word ("Medan" in "Kota Medan") ranks above one inside
+    a word ("medan" in "Sumedang").
+    """
     cleaned = unicodedata.normalize("NFKC", str(text)).casefold().strip()
     cleaned = re.sub(r"\s+", " ", cleaned)
     type_hint = None
@@ -85,8 +100,13 @@ def split_name(text: str) -> tuple[str | None, str]:
     if found:
         type_hint = _TYPE_OF_PREFIX[found.group("prefix")]
         cleaned = cleaned[found.end():]
+    else:
+        found = _SUFFIX_RE.search(cleaned)
+        if found:
+            type_hint = _TYPE_OF_SUFFIX[found.group("suffix")]
+            cleaned = cleaned[:found.start()]
     cleaned = re.sub(r"\(.*?\)", " ", cleaned)  # "(Polri)", "(Kabupaten)": annotations, not names
-    return type_hint, re.sub(r"[^0-9a-z]", "", cleaned)
+    return type_hint, " ".join(re.sub(r"[^0-9a-z]+", " ", cleaned).split())
 
 
 @dataclass

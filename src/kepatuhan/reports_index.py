@@ -53,8 +53,10 @@ def write_index(tasks: list, out: Path, data, manifest: dict, base_url: str = ""
     manifest : dict
         The build record, with earlier builds' reports.
     """
-    from . import site
+    from . import grading, site
 
+    opinions = {b.opinion for s in grading.default_schemes().schemes for bs in s.band_sets for b in bs.bands
+                if b.opinion}  # the page words an opini by its catalogue key: only a known level is shown
     reports = []
     for task in _index_entries(tasks, out, manifest):
         meta = task.meta
@@ -70,6 +72,7 @@ def write_index(tasks: list, out: Path, data, manifest: dict, base_url: str = ""
             "score_value": "" if score is None else f"{score:.2f}",
             "score_shown": "" if score is None else Formatter(lang).num(score),
             "zone": str(meta.get("zone") or ""), "category": str(meta.get("category") or ""),
+            "opinion": meta.get("opinion") if meta.get("opinion") in opinions else "",
             "status": str(manifest.get(task.slug, {}).get("status", "")),
             "built": (out / f"{task.slug}.html").is_file()})
     reports.sort(key=lambda r: (-(r["year"] or 0), KINDS.index(r["kind"]), r["province"], r["name"], r["slug"]))

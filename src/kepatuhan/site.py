@@ -4,8 +4,9 @@ A report's CSV holds the rows it reads and whether it is rebuilt depends on exac
 their sources and conflicts and its year's aggregates): both come from its `selection`, the one
 definition its view draws on too, so a change elsewhere in the data leaves it alone.
 The landing page of each language is one Jinja2 page with its rows in HTML and the name normalisation
-rules and alias keys as JSON, so its search
-understands "Pemkab Rejang Lebong", "Kab. Rejang" or "17.02" from file:// with no network.
+rules and the search keys of `landing_search` (names and aliases, service units, names with no report) as
+JSON, so its search understands "Pemkab Rejang Lebong", "Kab. Rejang", "Central Java", "Bogor Regency",
+"Kemenkeu", "Puskesmas" or "17.02" from file:// with no network.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, dataset, names, paths, selection
+from . import __version__, dataset, grading, landing_search, names, paths, selection
 from .files import atomic_write_bytes
+from .landing_search import search_keys  # noqa: F401  (the landing page's keys, reached as site.search_keys)
 from .messages import LANGS, Formatter, lang_root
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "site"
@@ -216,21 +218,11 @@ def downloads_readme(data: dataset.Dataset) -> str:
             if c.allowed:
                 lines.append(f"    values: {', '.join(c.allowed)}")
         lines.append("")
-    lines += [f("site.readme.licences"), ""]
+    lines += [f("site.readme.data_licence"), "", f("site.readme.licences"), ""]
     return "\n".join(lines)
 
 
 # -- the landing page -----------------------------------------------------------------------------
-
-def search_keys(data: dataset.Dataset) -> dict[str, list[str]]:
-    """{code: comparison keys of its name and of every alias}, as `names.split_name` makes them."""
-    keys: dict[str, set[str]] = {}
-    for entity in data.names.entities.values():
-        keys.setdefault(entity.code, set()).add(names.split_name(entity.name)[1])
-    for alias, code in zip(data.aliases["alias"], data.aliases["code"], strict=True):
-        keys.setdefault(str(code), set()).add(names.split_name(str(alias))[1])
-    return {code: sorted(k for k in found if k) for code, found in keys.items()}
-
 
 def headline(data: dataset.Dataset, f: Formatter) -> dict:
     """Figures of the latest year: results in the data per type and zone, beside the published count."""
@@ -287,12 +279,19 @@ def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: d
     years = sorted({e["year"] for e in entries if e["year"]}, reverse=True)
     provinces = sorted({(e["province_code"], e["province"]) for e in entries if e["province"]})
     types = sorted({e["type"] for e in entries if e["type"]})
-    rules = {"prefixes": [list(p) for p in names._PREFIXES]}
+    rules = {"prefixes": [list(p) for p in names._PREFIXES], "suffixes": [list(p) for p in names._SUFFIXES]}
+    levels = [b.opinion for s in grading.default_schemes().schemes for bs in s.band_sets for b in bs.bands
+              if b.opinion]
+    present = {e["opinion"] for e in entries if e.get("opinion")}
+    opinions = [o for o in dict.fromkeys(levels) if o in present] + sorted(present - set(levels))
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     page = env.get_template("index.html.j2").render(
         f=f, lang=lang, entries=entries, years=years, provinces=provinces, types=types, rules=rules,
-        keys=search_keys(data), headline=headline(data, f), links=links, version=data.version,
+        keys=landing_search.search_keys(data), units=landing_search.unit_keys(data),
+        absent=landing_search.absent_regions(data), opinions=opinions, headline=headline(data, f), links=links,
+        opinion_words={o: f(f"site.opinion.{o}") for o in opinions},
+        version=data.version,
         package=__version__, zones=("hijau", "kuning", "merah"),
         head=landing_head(data, lang, links, len(entries), base_url),
         categories=sorted({e["category"] for e in entries if e["category"]}))
