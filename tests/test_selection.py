@@ -3,14 +3,14 @@
 The expectations are stated from the rules of what a report reads (README "Incremental and precise"),
 recomputed here from the data tables, and checked against all three consumers."""
 
-import shutil
 
 import pandas as pd
 import pytest
+from conftest import small_raw, write_small_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kepatuhan import build, dataset, paths, selection, site
+from kepatuhan import build, dataset, selection, site
 from kepatuhan.report import EntityReport, ProvinceReport
 
 #: SYNTHETIC edits go to a temporary copy of data/ only, never to the shipped data.
@@ -73,41 +73,12 @@ def test_a_province_compares_only_with_a_year_graded_alike(shipped):
 
 
 RAW_FILES = ("entity_scores.csv", "entity_labels_2026-11.csv", "opini_2025.csv", "unit_scores.csv")
-#: The property runs on the rows of a few provinces and the national bodies (K/L, no province): every kind of
-#: report, label-only rows, units and each conflict rule are among them, at a fifth of the reports to digest.
-PROVINCES = {"16", "17", "51", ""}
-
-
-def _small_raw() -> dict[str, str]:
-    """{raw file name: its text, keeping only the rows of PROVINCES} (files without provinces kept whole)."""
-    import csv
-    import io
-
-    texts = {}
-    for path in sorted((paths.DATA_DIR / "raw").glob("*.csv")):
-        text = path.read_text(encoding="utf-8")
-        reader = csv.DictReader(io.StringIO(text))
-        if "province_code" in (reader.fieldnames or ()):
-            out = io.StringIO()
-            writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(r for r in reader if r["province_code"] in PROVINCES)
-            text = out.getvalue()
-        texts[path.name] = text
-    return texts
-
-
-SMALL_RAW = _small_raw()
+SMALL_RAW = small_raw()  # the property runs on a few provinces' rows (conftest.py says which and why)
 
 
 @pytest.fixture(scope="module")
 def data_folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("selection") / "data"
-    shutil.copytree(paths.DATA_DIR / "reference", folder / "reference")
-    (folder / "raw").mkdir()
-    for name, text in SMALL_RAW.items():
-        (folder / "raw" / name).write_text(text, encoding="utf-8")
-    dataset.process(folder)
+    folder = write_small_data(tmp_path_factory.mktemp("selection") / "data")
     data = dataset.load(folder)
     assert set(data.conflicts["rule"]) == {"label", "ombudsman", "lowest", "scored"} and len(data.units)
     tasks = build.plan(data, data_dir=str(folder))
