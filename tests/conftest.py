@@ -1,10 +1,16 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kepatuhan import dataset, paths
 
 TESTS = Path(__file__).parent
+
+# No stopwatch on property tests (hypothesis' default 200 ms deadline per example): a loaded machine is not a
+# failure. Seen: test_classify_is_monotone_in_score failing with DeadlineExceeded while other builds ran.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 
 @pytest.fixture(scope="session")

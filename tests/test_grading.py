@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -83,6 +85,7 @@ def test_2025_band_edges_are_inferred_opini_levels(score, opinion, quality, zone
     assert grade.inferred and str(grade).endswith("[inferred]")
 
 
+@functools.cache
 def _printed_rows() -> list[dict]:
     """The scheme table as printed (csv module, not read_schemes), one row per band and year it covers."""
     import csv
