@@ -232,6 +232,11 @@ def _alive(processes) -> list:
     return alive
 
 
+#: How long the processes of a stopped build may take to exit before they count as orphans. They exit within a
+#: second or two; the bound is generous so a loaded machine is not a failure, and costs nothing when they exit.
+ORPHAN_BOUND = 60
+
+
 def _no_orphans_within(processes, seconds) -> list:
     deadline = time.monotonic() + seconds
     while _alive(processes) and time.monotonic() < deadline:
@@ -276,8 +281,11 @@ def test_kill_9_of_the_driver_alone_leaves_no_orphan_and_no_lock(tmp_path):
     family = driver.children(recursive=True)  # workers, their kernels, multiprocessing's helpers
     os.kill(running.pid, signal.SIGKILL)  # the driver only, not its group
     running.wait()
-    assert _no_orphans_within(family, 10) == []
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert _no_orphans_within(family, ORPHAN_BOUND) == []
+    # one report is enough to show the folder is not left locked
+    again = [sys.executable, "-m", "kepatuhan.cli", "build", "--entity", "17.02", "--year", "2024", "--lang", "id",
+             "-j", "1", "--out", str(tmp_path)]
+    done = subprocess.run(again, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "another kepatuhan build" not in done.stderr
 
@@ -318,7 +326,7 @@ def test_ctrl_c_stops_within_seconds_keeps_what_was_done_and_exits_130(tmp_path,
     assert len(built) == int(line.group(1)) and int(line.group(2)) == BENGKULU_ENTITIES - len(built)
     assert {p.relative_to(tmp_path).as_posix()[:-5] for p in tmp_path.glob("entity/*/*.html")} == built
     assert all(v["status"] == "built" for v in manifest.values())
-    assert _no_orphans_within(family, 10) == []
+    assert _no_orphans_within(family, ORPHAN_BOUND) == []
 
 
 def test_a_worker_starts_without_pandas_or_the_slow_iri_grammar_and_still_validates_notebooks():
