@@ -126,11 +126,17 @@ def test_panel_model_recovers_a_common_slope():
     assert result.n_entities == 12 and result.ci_low < 2.5 < result.ci_high
 
 
-def test_bengkulu_2024_ranks_all_eleven_pemda_with_kaur_first(shipped):
-    table = compare.province_pemda(shipped.entities, 2024, "17")
-    assert len(table) == 11
-    assert table.iloc[0]["entity_code"] == "17.04"
+def test_bengkulu_2024_ranks_every_scored_pemda_best_first(shipped):
+    """Against the validated rows: the province and its kabupaten/kota with a 2024 score, and nothing else."""
+    e = shipped.entities
+    pemda = e[(e["year"] == 2024) & (e["province_code"] == "17") & e["score"].notna()
+              & e["entity_type"].isin(["provinsi", "kabupaten", "kota"])]
+    table = compare.province_pemda(e, 2024, "17")
+    assert sorted(table["entity_code"]) == sorted(pemda["entity_code"]) and len(pemda) >= 5
+    assert table.iloc[0]["score"] == pemda["score"].max()
+    assert table.iloc[0]["entity_code"] in set(pemda.loc[pemda["score"] == pemda["score"].max(), "entity_code"])
     assert list(table["score"]) == sorted(table["score"], reverse=True)
+    assert list(table["rank"]) == [1 + int((pemda["score"] > s).sum()) for s in table["score"]]  # ties share
 
 
 def test_standing_counts_ties_and_gaps():
@@ -145,7 +151,9 @@ def test_standing_counts_ties_and_gaps():
 
 def test_weakest_unit_is_flagged(shipped):
     units = compare.unit_ranking(shipped.units, "17.02", 2024)
-    assert units.iloc[0]["unit_name"] == "UPT Puskesmas Tunas Harapan"
+    u = shipped.units
+    own = u[(u["parent_code"] == "17.02") & (u["year"] == 2024)]
+    assert units.iloc[0]["unit_name"] == own.loc[own["score"].idxmax(), "unit_name"]
     weakest = units[units["weakest"]]
     assert len(weakest) == 1 and weakest.iloc[0]["score"] == units["score"].min()
 

@@ -132,15 +132,57 @@ def test_agreeing_sources_are_no_conflict():
     assert choose(group, "score", True) == (84.88, "")
 
 
-def test_shipped_conflicts_follow_the_rule(shipped):
-    c = shipped.conflicts.set_index(["year", "code"])
-    assert c.loc[(2022, "51"), ["chosen", "rule"]].tolist() == ["94.01", "label"]
-    assert c.loc[(2024, "17.71"), ["chosen", "rule"]].tolist() == ["90.74", "ombudsman"]
-    assert c.loc[(2021, "52"), ["chosen", "rule"]].tolist() == ["83.39", "lowest"]
-    assert c.loc[(2021, "31.74"), ["chosen", "rule"]].tolist() == ["86.61", "ombudsman"]
-    assert c.loc[(2019, "21.01"), ["values", "chosen", "rule"]].tolist() == ["66.90 | 86.55", "66.90", "lowest"]
-    assert c.loc[(2018, "16.72"), ["chosen", "rule"]].tolist() == ["48.15", "scored"]
-    assert c.loc[(2018, "16.03"), ["chosen", "rule"]].tolist() == ["zona merah (no score)", "lowest"]
+def _printed(year: int, code: str) -> list[dict]:
+    """Every raw row printed for one entity-year, as strings (score "" for a label-only row)."""
+    rows = []
+    for name in RAW_NAMES:
+        frame = pd.read_csv(RAW / name, dtype=str, keep_default_na=False)
+        if "entity_code" in frame:
+            rows += frame[(frame["year"] == str(year)) & (frame["entity_code"] == code)].to_dict("records")
+    return rows
+
+
+def _kept_by(rule: str, year: int, rows: list[dict]) -> str:
+    """The value the stated rule keeps, worked out from the printed rows (data/README.md's rule, written out)."""
+    scores = sorted({f"{float(r['score']):.2f}" for r in rows if r["score"]}, key=float)
+    if rule == "scored":  # one printed score beside label-only rows
+        assert len(scores) == 1 and any(not r["score"] for r in rows)
+        return scores[0]
+    if not scores:  # label-only rows that disagree: the lowest zone
+        zones = {r["zone"] for r in rows}
+        assert rule == "lowest" and len(zones) > 1
+        return f"zona {next(z for z in ('merah', 'kuning', 'hijau') if z in zones)} (no score)"
+    assert len(scores) > 1
+    if rule == "label":  # exactly one printed score fits every printed label in its year's bands
+        labels = {(r["zone"] or None, r["category"] or None) for r in rows if r["zone"] or r["category"]}
+        fitting = [s for s in scores if all(z in (None, _published_bands(float(s), year)[0])
+                                            and c in (None, _published_bands(float(s), year)[1]) for z, c in labels)]
+        assert len(fitting) == 1
+        return fitting[0]
+    official = {f"{float(r['score']):.2f}" for r in rows if r["score"] and "ombudsman.go.id" in r["source_url"]}
+    if rule == "ombudsman":
+        assert len(official) == 1
+        return official.pop()
+    assert rule == "lowest" and not official  # no ombudsman page and no majority among the sources
+    assert len({sum(f"{float(r['score']):.2f}" == s for r in rows if r["score"]) for s in scores}) == 1
+    return scores[0]
+
+
+@pytest.mark.parametrize("year, code, rule", [(2022, "51", "label"), (2024, "17.71", "ombudsman"),
+                                              (2021, "52", "lowest"), (2021, "31.74", "ombudsman"),
+                                              (2019, "21.01", "lowest"), (2018, "16.72", "scored"),
+                                              (2018, "16.03", "lowest")])
+def test_shipped_conflicts_follow_the_rule(shipped, year, code, rule):
+    """One case of each rule: the kept value is worked out from the raw rows, not copied from the output."""
+    rows = _printed(year, code)
+    conflict = shipped.conflicts.set_index(["year", "code"]).loc[(year, code)]
+    assert (conflict["chosen"], conflict["rule"]) == (_kept_by(rule, year, rows), rule)
+    scores = {f"{float(r['score']):.2f}" for r in rows if r["score"]}
+    if len(scores) > 1:
+        assert set(conflict["values"].split(" | ")) == scores
+
+
+def test_every_rule_is_used_by_the_shipped_conflicts(shipped):
     assert set(shipped.conflicts["rule"]) == {"label", "ombudsman", "lowest", "scored"}
 
 

@@ -35,4 +35,16 @@ def test_environment_yml_matches_pyproject():
 
 
 def test_environment_installs_the_project():
-    assert "      - -e ." in (ROOT / "environment.yml").read_text().splitlines()
+    """Read as conda reads it (YAML): pip is a conda dependency, and its own list installs the folder that holds
+    environment.yml, which is this project (editable, as `make setup` does)."""
+    import yaml
+
+    spec = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in spec["dependencies"] if isinstance(d, str)]
+    assert "pip" in {re.split(r"[<>=! ]", d)[0] for d in conda}
+    pip = [d["pip"] for d in spec["dependencies"] if isinstance(d, dict) and "pip" in d]
+    assert len(pip) == 1
+    editable = [p.split(None, 1)[1] for p in pip[0] if p.startswith("-e ")]
+    assert editable == ["."]
+    project = tomllib.loads((ROOT / editable[0] / "pyproject.toml").read_text())["project"]
+    assert project["name"] == "kepatuhan"

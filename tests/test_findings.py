@@ -42,9 +42,15 @@ def test_no_movement_without_an_earlier_score():
     assert findings.movement(trend.entity_series(SERIES, "99.01"), 2019) is None
 
 
-def test_standing_names_the_grade():
-    s = findings.standing(trend.entity_series(SERIES, "99.01"), 2024)
-    assert (s.score, s.zone, s.category, s.inferred) == (93.07, "hijau", "A", False)
+def test_standing_names_the_grade_and_whether_it_was_inferred():
+    """The grade is the row's own (published or inferred, said so); a year without a row has no standing."""
+    inferred = SERIES.assign(zone_basis=["inferred", "published", "published"])  # SYNTHETIC: 2019 inferred
+    series = trend.entity_series(inferred, "99.01")
+    s = findings.standing(series, 2024)
+    assert (s.year, s.score, s.zone, s.category, s.inferred) == (2024, 93.07, "hijau", "A", False)
+    s = findings.standing(series, 2019)
+    assert (s.year, s.score, s.zone, s.category, s.inferred) == (2019, 45.41, "merah", None, True)
+    assert findings.standing(series, 2021) is None
 
 
 def test_no_rank_below_three_comparable_entities():

@@ -147,8 +147,21 @@ def test_shipped_files_stay_small():
     assert (geometry.geometry_file("kabkota").parent / geometry.LICENCE_FILE).read_text().count("Cahya DSN") == 1
 
 
-def test_load_reads_once_per_process():
-    assert geometry.load("kabkota") is geometry.load("kabkota")
+def test_load_reads_once_per_process(monkeypatch):
+    """Counted at the file: a second load, and maps drawn after it, do not read the boundaries again."""
+    from kepatuhan import dataset, maps
+
+    reads = []
+    parse = geometry.json.load
+    monkeypatch.setattr(geometry.json, "load", lambda handle: reads.append(handle.name) or parse(handle))
+    geometry._load.cache_clear()
+    first = geometry.load("kabkota")
+    assert reads == [str(geometry.geometry_file("kabkota"))]
+    assert geometry.load("kabkota") is first
+    entities = dataset.load().entities
+    maps.province_map(entities, "17", 2024)
+    maps.province_map(entities, "16", 2024)
+    assert reads.count(str(geometry.geometry_file("kabkota"))) == 1
 
 
 def test_reports_draw_maps_without_shapely():

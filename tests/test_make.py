@@ -54,9 +54,19 @@ def test_make_test_stops_with_the_command_when_it_cannot_install(tmp_path):
         in done.stderr.splitlines()
 
 
-def test_make_test_depends_on_chromium():
-    rules = (paths.PROJECT_ROOT / "Makefile").read_text()
-    assert any(line.startswith("test:") and " chromium " in line for line in rules.splitlines())
+def test_make_test_depends_on_chromium(tmp_path):
+    """Run `make test` with stand-in ruff and pytest: without Chromium (and no way to install it) neither runs;
+    with a chromium on PATH both run, ruff first."""
+    log = tmp_path / "ran.log"
+    folder = _bin(tmp_path, ruff=f'echo "ruff $*" >> {log}', python=f'echo "python $*" >> {log}')
+    stopped = _make(folder, "test", f"BIN={folder}")
+    assert stopped.returncode != 0 and "the browser tests need Chromium" in stopped.stderr
+    assert not log.exists()
+    (folder / "chromium").write_text("#!/bin/bash\n")
+    (folder / "chromium").chmod(0o755)
+    done = _make(folder, "test", f"BIN={folder}")
+    assert done.returncode == 0, done.stderr
+    assert log.read_text().splitlines() == ["ruff check src tests", "python -m pytest"]
 
 
 @pytest.mark.parametrize("uid", [0, 1000], ids=["root", "not root"])

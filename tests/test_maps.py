@@ -187,15 +187,20 @@ def test_maps_are_byte_stable():
 
 
 def test_map_words_come_from_the_catalogue_in_the_report_language():
-    assert not hasattr(maps, "WORDS")  # one source of words: the message catalogue
+    """Every word drawn on a map (credit, legend title, legend labels without their counts) is a message of the
+    report's language, and the two languages draw different words."""
+    import re
+
+    drawn = {}
     for lang in messages.LANGS:
-        keys = [k for k in messages.catalogue(lang) if k.startswith("map.")]
-        assert len(keys) >= 15
-    fig, _ = maps.national_map(ENTITIES, 2024, lang="en")
-    texts = [t.get_text() for t in fig.texts]
-    assert texts == ["Boundaries: wilayah_boundaries, © 2024 Cahya DSN (MIT)"]
-    fig, _ = maps.national_map(ENTITIES, 2024, lang="id")
-    assert [t.get_text() for t in fig.texts] == ["Batas wilayah: wilayah_boundaries, © 2024 Cahya DSN (MIT)"]
+        words = set(messages.catalogue(lang).values())
+        fig, _ = maps.national_map(ENTITIES, 2024, lang=lang)
+        assert [t.get_text() for t in fig.texts] == [messages.text(lang, "map.credit")]
+        titles = [leg.get_title().get_text() for leg in fig.legends]
+        labels = [re.sub(r" \(\d+\)$", "", t.get_text()) for leg in fig.legends for t in leg.get_texts()]
+        assert titles and labels and set(titles) | set(labels) <= words, lang
+        drawn[lang] = [*titles, *labels]
+    assert all(a != b for a, b in zip(drawn["id"], drawn["en"], strict=True))
 
 
 # -- the maps in the report views ----------------------------------------------------------------------------
