@@ -59,3 +59,17 @@ def write_small_data(folder: Path) -> Path:
         (folder / "raw" / name).write_text(text, encoding="utf-8")
     dataset.process(folder)
     return folder
+
+
+def alive(processes) -> list:
+    """The psutil processes among `processes` still running (zombies and vanished ones are not)."""
+    import psutil
+
+    out = []
+    for process in processes:
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                out.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return out

@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from conftest import alive
 
 from kepatuhan import build, dataset
 
@@ -219,19 +220,6 @@ def _wait_for_built(manifest, running=None, seconds=600) -> dict:
     return {}
 
 
-def _alive(processes) -> list:
-    import psutil
-
-    alive = []
-    for process in processes:
-        try:
-            if process.status() != psutil.STATUS_ZOMBIE:
-                alive.append(process)
-        except psutil.NoSuchProcess:
-            pass
-    return alive
-
-
 #: How long the processes of a stopped build may take to exit before they count as orphans. They exit within a
 #: second or two; the bound is generous so a loaded machine is not a failure, and costs nothing when they exit.
 ORPHAN_BOUND = 60
@@ -239,9 +227,9 @@ ORPHAN_BOUND = 60
 
 def _no_orphans_within(processes, seconds) -> list:
     deadline = time.monotonic() + seconds
-    while _alive(processes) and time.monotonic() < deadline:
+    while alive(processes) and time.monotonic() < deadline:
         time.sleep(0.2)
-    return [f"{p.pid} {' '.join(p.cmdline()[:3])}" for p in _alive(processes)]
+    return [f"{p.pid} {' '.join(p.cmdline()[:3])}" for p in alive(processes)]
 
 
 def test_kill_9_leaves_no_partial_file_and_the_next_run_completes(tmp_path):
@@ -274,7 +262,7 @@ def test_kill_9_of_the_driver_alone_leaves_no_orphan_and_no_lock(tmp_path):
     driver = psutil.Process(running.pid)
     deadline = time.monotonic() + 120
     family = []
-    while time.monotonic() < deadline and not any("ipykernel" in " ".join(p.cmdline()) for p in _alive(family)):
+    while time.monotonic() < deadline and not any("ipykernel" in " ".join(p.cmdline()) for p in alive(family)):
         family = driver.children(recursive=True)
         time.sleep(0.2)
     assert any("ipykernel" in " ".join(p.cmdline()) for p in family), "no kernel started within 120 s"
@@ -343,7 +331,7 @@ def test_a_worker_starts_without_pandas_or_the_slow_iri_grammar_and_still_valida
 
 def _workers(driver) -> list:
     """The driver's worker processes (spawned by multiprocessing), not their kernels or helpers."""
-    return [p for p in _alive(driver.children()) if "spawn_main" in " ".join(p.cmdline())]
+    return [p for p in alive(driver.children()) if "spawn_main" in " ".join(p.cmdline())]
 
 
 def test_one_dead_worker_fails_at_most_its_own_report_and_the_rest_are_built(tmp_path):

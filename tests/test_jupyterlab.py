@@ -19,6 +19,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from conftest import alive
+
 from kepatuhan import paths, query
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -41,19 +43,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _alive(processes) -> list:
-    import psutil
-
-    alive = []
-    for process in processes:
-        try:
-            if process.status() != psutil.STATUS_ZOMBIE:
-                alive.append(process)
-        except psutil.NoSuchProcess:
-            pass
-    return alive
 
 
 @contextmanager
@@ -114,9 +103,9 @@ def _shut_down(base: str, token: str, server: subprocess.Popen, family: list) ->
     urllib.request.urlopen(request, timeout=30).close()
     server.wait(WAIT_MS / 1000)
     deadline = time.monotonic() + 30
-    while _alive(family) and time.monotonic() < deadline:  # a kernel may take a moment after its server
+    while alive(family) and time.monotonic() < deadline:  # a kernel may take a moment after its server
         time.sleep(0.2)
-    return [f"{p.pid} {' '.join(p.cmdline()[:4])}" for p in _alive(family)]
+    return [f"{p.pid} {' '.join(p.cmdline()[:4])}" for p in alive(family)]
 
 
 def _expected_codes(province: str) -> set[str]:
@@ -178,5 +167,5 @@ def test_the_explorer_follows_the_province_dropdown_in_jupyterlab(tmp_path):
             finally:
                 browser.close()
         family = [handle, *handle.children(recursive=True)]
-        assert any("ipykernel" in " ".join(p.cmdline()) for p in _alive(family)), "no kernel ran the notebook"
+        assert any("ipykernel" in " ".join(p.cmdline()) for p in alive(family)), "no kernel ran the notebook"
         assert _shut_down(base, token, server, family) == []
