@@ -72,17 +72,28 @@ def interrupts() -> Iterator[Interrupts]:
 
 @contextmanager
 def blocked_while_spawning() -> Iterator[None]:
-    """SIGINT blocked in this thread while worker processes are started.
+    """Ctrl-C and SIGTERM held back while worker processes are started, then delivered.
 
-    A spawned process inherits the blocked mask through exec, so a Ctrl-C that reaches the whole process
-    group while a worker imports its modules stays pending there until the worker has set SIGINT to
-    ignored (`worker.init_worker`), and no worker prints a KeyboardInterrupt traceback. Here the stop is
-    delivered the moment the block ends."""
+    Two things go wrong otherwise. A spawned process inherits the blocked mask through exec, so with SIGINT
+    blocked a Ctrl-C that reaches the whole process group while a worker imports its modules stays
+    pending there until the worker has set SIGINT to ignored (`worker.init_worker`), and no worker prints
+    a KeyboardInterrupt traceback. And the mask alone does not hold back the driver's own handler: the
+    signal is taken by another thread of the driver and Python runs the handler in the main thread at
+    once, so a KeyboardInterrupt could land between starting a worker and sending it what it must run
+    (the worker then dies with an EOFError traceback). So the handlers only record the stop while the
+    workers start, and it is raised again, to the usual handler, when the block ends."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    received: list[int] = []
+    held = [s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) is not signal.SIG_IGN]
+    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum)) for signum in held}
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        signal.raise_signal(received[0])
