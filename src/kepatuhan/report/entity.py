@@ -9,6 +9,7 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, grading, maps, plots, selection, trend
+from ..navigation import report_slug
 from .markup import figure, findings_block, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View
@@ -52,6 +53,10 @@ class EntityReport(View):
     @cached_property
     def selection(self) -> selection.Selection:
         return selection.entity(self.data, self.code, self.year)
+
+    @property
+    def here(self) -> str:
+        return report_slug("entity", self.code, self.year)
 
     @cached_property
     def own(self) -> pd.DataFrame:
@@ -210,7 +215,8 @@ class EntityReport(View):
             return self.nothing()
         peers = self.peers_frame()
         caption = f"{set_words(self.f, self.peer_set.name, self.province)}, {self.year} (n = {len(peers)})"
-        return ranking_table(peers, self.f, caption, highlight=self.code, sources=self.data.entity_sources)
+        return ranking_table(peers, self.f, caption, highlight=self.code, sources=self.data.entity_sources,
+                             here=self.here)
 
     def ranking_figure(self) -> Image | HTML:
         if self.peer_set is None:
