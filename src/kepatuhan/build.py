@@ -343,7 +343,7 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
     with interrupts.quiet():  # whatever is pressed now: the manifest, landing pages and summary get written
         try:
             save_manifest()
-            ranking.write_rankings(out, data, tasks, _data_dir(tasks))
+            ranking.write_rankings(out, data, tasks, _data_dir(tasks), state_dir)
             write_index(tasks, out, data, manifest, options["base_url"])
             write_methodology(out, data)
             assets.write_shared(out)

@@ -27,6 +27,7 @@ class BrokenLink:
     page: str  # below the site's folder
     target: str  # as written in the page
     reason: str
+    resolved: str = ""  # the file it leads to, below the site's folder
 
     def __str__(self) -> str:
         return f"{self.page}: {self.target}: {self.reason}"
@@ -74,15 +75,16 @@ def page_problems(root: Path, page: Path) -> list[BrokenLink]:
         path = unquote(parts.path)
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(where), path)) if path else where
         if resolved.startswith("../") or resolved == "..":
-            problems.append(BrokenLink(where, target, "leads outside the site"))
+            problems.append(BrokenLink(where, target, "leads outside the site", resolved))
             continue
         file = root / resolved
         if path.endswith("/") or file.is_dir():
             file = file / "index.html"
         if not file.is_file():
-            problems.append(BrokenLink(where, target, "no such file"))
+            problems.append(BrokenLink(where, target, "no such file", resolved))
         elif parts.fragment and file.suffix == ".html" and unquote(parts.fragment) not in _parsed(file).ids:
-            problems.append(BrokenLink(where, target, f"no id {unquote(parts.fragment)!r} in {file.relative_to(root)}"))
+            problems.append(BrokenLink(where, target, f"no id {unquote(parts.fragment)!r} in {file.relative_to(root)}",
+                                       resolved))
     return problems
 
 

@@ -179,14 +179,24 @@ def pages_for(tasks: list, all_pages: set[RankingPage]) -> list[RankingPage]:
                   key=lambda p: (p.year, p.province_code or "", p.entity_type))
 
 
-def write_rankings(out: Path, data, tasks: list, data_dir: str = "") -> list[Path]:
+def write_rankings(out: Path, data, tasks: list, data_dir: str = "", state: Path | None = None) -> list[Path]:
     """Write the ranking pages (both languages) and CSVs of this build; a file is rewritten only when its
-    bytes change. Returns the paths written."""
+    bytes change, and none is computed when the data, the package and the pages asked for are those of
+    the last build that wrote them all (its key in `state`/rankings.sha256). Returns the paths written."""
+    from .site import code_digest, reference_digest
+
     all_pages = navigation.available(data.entities)
+    chosen = pages_for(tasks, all_pages)
+    names = [f"{p.path(lang)}.{ext}" for p in chosen for lang in LANGS for ext in ("html", "csv")]
+    key = hashlib.sha256("\n".join([data.citable_version, data.version, code_digest(), reference_digest(data_dir),
+                                     *names]).encode()).hexdigest()
+    stamp = state / "rankings.sha256" if state is not None else None
+    if stamp is not None and stamp.is_file() and stamp.read_text() == key and all((out / n).is_file() for n in names):
+        return []
     years = sorted(int(y) for y in set(data.entities["year"]))
     provinces = data.regions.set_index("code")["name"]
     written = []
-    for page in pages_for(tasks, all_pages):
+    for page in chosen:
         frame = ranking_frame(page, years, data_dir)
         files = {f"{page.slug}.csv": csv_bytes(frame)}
         province = str(provinces.get(page.province_code, "")) if page.province_code else ""
@@ -202,4 +212,6 @@ def write_rankings(out: Path, data, tasks: list, data_dir: str = "") -> list[Pat
             if not target.is_file() or hashlib.sha256(target.read_bytes()).digest() != hashlib.sha256(content).digest():
                 atomic_write_bytes(target, content)
                 written.append(target)
+    if stamp is not None:
+        atomic_write_bytes(stamp, key.encode())
     return written
