@@ -42,8 +42,10 @@ def ranking_frame(ranked: pd.DataFrame, n_published: int | None = None) -> pd.Da
 
 def entity_link(here: str, name: str, code: str, year: int) -> Link | str:
     """An entity's name linked to its report of `year` from the page `here` (entity/17.02/2024; "" gives
-    the plain name). Every entity-year in the data has a report, so a row shown has a page to lead to."""
-    return Link(name, href(here, f"entity/{code}/{int(year)}")) if here else name
+    the plain name, and so does the page itself). Every entity-year in the data has a report, so a row
+    shown has a page to lead to."""
+    target = f"entity/{code}/{int(year)}"
+    return Link(name, href(here, target)) if here and target != here else name
 
 
 def entity_links(here: str, rows: pd.DataFrame) -> list[Link | str]:
