@@ -13,6 +13,7 @@ import pytest
 
 from kepatuhan import findings, geometry, grading, maps, messages, names, selection
 from kepatuhan.build import KINDS
+from kepatuhan.navigation import RANKED_TYPES
 from kepatuhan.report.national import transition_kind
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kepatuhan"
@@ -107,6 +108,10 @@ def _keys(values) -> dict[str, set[str]]:
         "method.coverage_table.col.{c}": {f"method.coverage_table.col.{c}" for c in COVERAGE_COLUMNS},
         "method.coverage_table.basis.{r.basis or 'none'}": {f"method.coverage_table.basis.{b}"
                                                             for b in ("assessed", "sampled", "none")},
+        "set.type.{page.entity_type}": {f"set.type.{t}" for t in RANKED_TYPES},
+        "set.type.{p.entity_type}": {f"set.type.{t}" for t in RANKED_TYPES},
+        "site.lang.{o}": {f"site.lang.{x}" for x in v["lang"]},
+        "ranking.position.{r.position}": {f"ranking.position.{p}" for p in ("above", "below", "at")},
     }
 
 

@@ -75,7 +75,8 @@ def site(tmp_path_factory):
 
 
 def _pages(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*.html") if p.name not in ("index.html", "methodology.html", "404.html"))
+    return sorted(p for p in out.rglob("*.html") if p.name not in ("index.html", "methodology.html", "404.html")
+                  and "ranking" not in p.relative_to(out).parts)  # the ranking pages: tests/test_navigation.py
 
 
 def _data_names(data) -> list[str]:

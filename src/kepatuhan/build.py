@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, assets, dataset, errors, paths, publish, site
+from . import __version__, assets, dataset, errors, navigation, paths, publish, ranking, site
 from .errors import DataError, Problem
 from .files import atomic_write_bytes, remove_stale_temp_files
 from .guards import resolved
@@ -85,7 +85,8 @@ class Task:
         return {"twins": [[other, twin(self.slug, lang, other) + ".html"] for other in LANGS if other != lang],
                 "csv": self.slug + ".csv",
                 "years": [[y, report_path(self.kind, self.code, y, lang) + ".html"]
-                          for y in self.meta.get("years", [])]}
+                          for y in self.meta.get("years", [])],
+                "nav": self.meta.get("nav", {})}
 
 
 @dataclass
@@ -142,6 +143,9 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
     entity_code = data.names.match(entity).entity.code if entity else None
     regions = str(paths.reference_dir(data_dir or None) / paths.REGIONS_FILE)
     years_of = {code: sorted(int(y) for y in group) for code, group in entities.groupby("entity_code")["year"]}
+    pemda = entities[entities["entity_type"].isin(["provinsi", "kabupaten", "kota"])]  # label-only rows too
+    pairs = _province_years(pemda, data)
+    rankings = navigation.available(entities)
     tasks: list[Task] = []
     if only in (None, "entity"):
         chosen = entities if year is None else entities[entities["year"] == year]
@@ -157,41 +161,50 @@ def plan(data: dataset.Dataset, only: str | None = None, year: int | None = None
                     "category": row.category if isinstance(row.category, str) else "",
                     "opinion": row.opinion if isinstance(row.opinion, str) else "",
                     "years": years_of[row.entity_code]}
+            leads = navigation.rankings_for("entity", row.entity_type, meta["province_code"], int(row.year), rankings)
             for lang in langs:
+                nav = navigation.report_nav(Formatter(lang), "entity", code, int(row.year), row.entity_name,
+                                            meta["province_code"], meta["province"], leads)
                 tasks.append(Task("entity", report_path("entity", code, int(row.year), lang), "entity_report",
                                   {"entity": code, "year": int(row.year), "lang": lang, "data_dir": data_dir},
-                                  f"{row.entity_name} {row.year}", {**meta, "lang": lang}))
+                                  f"{row.entity_name} {row.year}", {**meta, "lang": lang, "nav": nav}))
     if only in (None, "province") and not entity_code:
-        pemda = entities[entities["entity_type"].isin(["provinsi", "kabupaten", "kota"])]  # label-only rows too
-        pairs = _province_years(pemda, data)
         years_of_province = {c: sorted(int(y) for y in g) for c, g in pairs.groupby("province_code")["year"]}
         for row in pairs.sort_values(["province_code", "year"]).itertuples(index=False):
             if (province_code and row.province_code != province_code) or (year and row.year != year):
                 continue
             code = _code(row.province_code, "province code", regions)
             n = int(((pemda["province_code"] == row.province_code) & (pemda["year"] == row.year)).sum())
+            leads = navigation.rankings_for("province", "", code, int(row.year), rankings)
             for lang in langs:
                 f = Formatter(lang)
                 title = f("site.province_title", province=row.province_name, year=row.year)
+                nav = navigation.report_nav(f, "province", code, int(row.year), title, code, row.province_name, leads)
                 tasks.append(Task(
                     "province", report_path("province", code, int(row.year), lang), "province_report",
                     {"province": code, "year": int(row.year), "lang": lang, "data_dir": data_dir}, title,
                     {"code": code, "name": f("site.province_name", province=row.province_name, n=n),
                      "type": "", "province": row.province_name, "province_code": code, "year": int(row.year),
                      "score": None, "zone": "", "category": "", "years": years_of_province[row.province_code],
-                     "lang": lang}))
+                     "lang": lang, "nav": nav}))
     if only in (None, "national") and not (entity_code or province_code):
         all_years = sorted(int(y) for y in set(entities["year"]))
         for each in all_years:
             if year and each != year:
                 continue
+            leads = navigation.rankings_for("national", "", "", each, rankings)
+            provinces = [(c, n) for c, n, y in pairs.itertuples(index=False) if y == each]
             for lang in langs:
-                title = Formatter(lang)("site.national_title", year=each)
+                f = Formatter(lang)
+                title = f("site.national_title", year=each)
+                nav = navigation.report_nav(f, "national", "", each, title, rankings=leads,
+                                            provinces=[(c, f("site.province_title", province=n, year=each))
+                                                       for c, n in provinces])
                 tasks.append(Task("national", report_path("national", "", each, lang), "national_overview",
                                   {"year": each, "lang": lang, "data_dir": data_dir}, title,
                                   {"code": "", "name": title, "type": "", "province": "", "province_code": "",
                                    "year": each, "score": None, "zone": "", "category": "", "years": all_years,
-                                   "lang": lang}))
+                                   "lang": lang, "nav": nav}))
     return tasks
 
 
@@ -340,6 +353,7 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
     with interrupts.quiet():  # whatever is pressed now: the manifest, landing pages and summary get written
         try:
             save_manifest()
+            ranking.write_rankings(out, data, tasks, _data_dir(tasks), state_dir)
             write_index(tasks, out, data, manifest, options["base_url"])
             write_methodology(out, data)
             assets.write_shared(out)

@@ -100,7 +100,13 @@ def site_links(task: dict, f: Formatter) -> dict:
              for year, target in links.get("years", [])]
     twins = [{"lang": lang, "label": f(f"site.lang.{lang}"), "href": relative(slug, target)}
              for lang, target in links.get("twins", [])]
+    nav = links.get("nav") or {}
     return {"twins": twins, "years": years, "years_label": f("page.years"),
+            "crumbs": [{"text": text, "href": target} for text, target in nav.get("crumbs", [])],
+            "crumbs_label": f("nav.crumbs"), "rankings_label": f("nav.rankings"),
+            "rankings": [{"text": text, "href": target} for text, target in nav.get("rankings", [])],
+            "provinces_label": f("nav.provinces"),
+            "provinces": [{"text": text, "href": target} for text, target in nav.get("provinces", [])],
             "csv_href": relative(slug, links["csv"]) if links.get("csv") else "", "csv_label": f("page.csv"),
             "data_date": str(links.get("data_date", "")),
             "citation_url": slug + ".html"}

@@ -298,6 +298,20 @@ def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: d
     return page.encode("utf-8")
 
 
+def rankings_on_disk(out: Path, lang: str) -> dict:
+    """The national ranking pages of the latest year that has any on disk: {year, pages: [[label, href]]}."""
+    from .navigation import RANKED_TYPES, RankingPage
+
+    root = out / lang_root(lang) / "ranking"
+    years = sorted((int(p.name) for p in root.glob("*") if p.name.isdigit()), reverse=True) if root.is_dir() else []
+    f = Formatter(lang)
+    for year in years:
+        pages = [RankingPage(year, t) for t in RANKED_TYPES if (root / str(year) / f"{t}.html").is_file()]
+        if pages:
+            return {"year": year, "pages": [[f(f"set.type.{p.entity_type}"), p.slug + ".html"] for p in pages]}
+    return {}
+
+
 def write_landing(out: Path, data: dataset.Dataset, reports: list[dict], state: Path | None = None,
                   base_url: str = "") -> list[Path]:
     """reports/index.html and reports/en/index.html, each listing that language's reports on disk."""
@@ -314,7 +328,8 @@ def write_landing(out: Path, data: dataset.Dataset, reports: list[dict], state: 
                  "methodology": "methodology.html",
                  "national": next((r["href"] for r in sorted(mine, key=lambda r: -(r["year"] or 0))
                                    if r["kind"] == "national"), ""),
-                 "twins": {other: up + lang_root(other) + "index.html" for other in LANGS if other != lang}}
+                 "twins": {other: up + lang_root(other) + "index.html" for other in LANGS if other != lang},
+                 "rankings": rankings_on_disk(out, lang)}
         target = out / root / "index.html"
         atomic_write_bytes(target, landing_html(mine, data, lang, links, base_url))
         written.append(target)

@@ -9,7 +9,8 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, grading, maps, plots, selection, trend
-from .markup import chart, figure, findings_block, map_legend, paragraphs, sentence_case, table
+from ..navigation import href, report_slug
+from .markup import Link, chart, figure, findings_block, map_legend, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View
 from .words import (
@@ -52,6 +53,10 @@ class EntityReport(View):
     @cached_property
     def selection(self) -> selection.Selection:
         return selection.entity(self.data, self.code, self.year)
+
+    @property
+    def here(self) -> str:
+        return report_slug("entity", self.code, self.year)
 
     @cached_property
     def own(self) -> pd.DataFrame:
@@ -109,8 +114,14 @@ class EntityReport(View):
             items.append(f("finding.trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
                            high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
         return findings_block(f, f("entity.title", name=self.name, year=self.year),
-                              f("entity.subtitle", province=self.province) if self.province else "",
+                              self.province_link() if self.province else "",
                               [i for i in items if i][:5])
+
+    def province_link(self) -> Link:
+        """"Provinsi Bengkulu" under the title, leading to the province's report of the year."""
+        code = str(self.row["province_code"])
+        return Link(self.f("entity.subtitle", province=self.province),
+                    href(self.here, report_slug("province", code, self.year)))
 
     @property
     def has_map(self) -> bool:
@@ -216,7 +227,8 @@ class EntityReport(View):
             return self.nothing()
         peers = self.peers_frame()
         caption = f"{set_words(self.f, self.peer_set.name, self.province)}, {self.year} (n = {len(peers)})"
-        return ranking_table(peers, self.f, caption, highlight=self.code, sources=self.data.entity_sources)
+        return ranking_table(peers, self.f, caption, highlight=self.code, sources=self.data.entity_sources,
+                             here=self.here)
 
     def ranking_figure(self) -> Image | HTML:
         if self.peer_set is None:

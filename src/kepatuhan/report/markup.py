@@ -93,7 +93,7 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def findings_block(f: Formatter, title: str, subtitle: str, items: list[str]) -> HTML:
+def findings_block(f: Formatter, title: str, subtitle: str | Link, items: list[str]) -> HTML:
     return HTML(render("findings.html.j2", title=title, subtitle=subtitle, heading=f("findings.heading"),
                        items=items))
 

@@ -9,8 +9,18 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, grading, maps, plots, selection
+from ..navigation import report_slug
 from .markup import chart, figure, findings_block, joined, map_legend, paragraphs, sentence_case, table
-from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
+from .tables import (
+    conflicts_frame,
+    conflicts_table,
+    entity_link,
+    entity_links,
+    ranking_frame,
+    ranking_table,
+    sources_block,
+    sources_frame,
+)
 from .view import Section, View, pick
 from .words import grades_short, rank_sentence, row_finding, sample_sentence, set_words, with_sample
 
@@ -39,6 +49,10 @@ class ProvinceReport(View):
     @cached_property
     def selection(self) -> selection.Selection:
         return selection.province(self.data, self.code, self.year)
+
+    @property
+    def here(self) -> str:
+        return report_slug("province", self.code, self.year)
 
     @property
     def name(self) -> str:
@@ -145,7 +159,7 @@ class ProvinceReport(View):
         else:
             shown = ranking_table(self.ranking_frame(), f, f"{where}, {self.year} (n = {len(self.kabkota)})",
                                   note=sample_sentence(f, self.selection.aggregates, self.year),
-                                  sources=self.data.entity_sources)
+                                  sources=self.data.entity_sources, here=self.here)
         return joined(shown, self.label_only_table())
 
     def label_only_frame(self) -> pd.DataFrame:
@@ -159,7 +173,8 @@ class ProvinceReport(View):
         f, rows = self.f, self.label_only_frame()
         if rows.empty:
             return self.nothing()
-        frame = pd.DataFrame({f("col.entity"): rows["entity_name"], f("col.grade"): grades_short(f, rows),
+        frame = pd.DataFrame({f("col.entity"): entity_links(self.here, rows.assign(year=self.year)),
+                              f("col.grade"): grades_short(f, rows),
                               f("col.score"): [f("grade.no_score")] * len(rows)})
         return table(frame, caption=f("province.label_only_caption", province=self.name, year=self.year,
                                       n=len(rows)), notes=(f("province.label_only_note"),))
@@ -194,7 +209,7 @@ class ProvinceReport(View):
             return paragraphs(self._no_change())
         both = self.change_frame()
         frame = pd.DataFrame({
-            f("col.entity"): both["entity_name"],
+            f("col.entity"): entity_links(self.here, both.rename(columns={"to_year": "year"})),
             str(self.previous_year): [f.num(v) for v in both["score_before"]],
             str(self.year): [f.num(v) for v in both["score"]],
             f("col.change"): [f.num(v, signed=True) for v in both["change"]],
@@ -225,11 +240,21 @@ class ProvinceReport(View):
         if rows.empty:
             return paragraphs(f("units.none_located", what=what, province=self.name, year=self.year),
                               heading=sentence_case(what), level=3)
-        frame = pd.DataFrame({f("col.unit"): rows["unit_name"], f("col.score"): [f.num(v) for v in rows["score"]],
+        frame = pd.DataFrame({f("col.unit"): self._unit_links(unit_type, rows),
+                              f("col.score"): [f.num(v) for v in rows["score"]],
                               f("col.grade"): grades_short(f, rows)})
         return joined(paragraphs(heading=sentence_case(what), level=3),
                       table(frame, caption=f("units.located_caption", what=what, province=self.name,
                                              year=self.year, n=len(rows))))
+
+    def _unit_links(self, unit_type: str, rows: pd.DataFrame) -> list:
+        """Unit names linked to the report of the kab/kota they lie in, when it has a row this year (a unit
+        has no report of its own)."""
+        located = self.selection.rows(unit_type)["location_code"] if "location_code" in self.selection.rows(
+            unit_type) else pd.Series([None] * len(rows))
+        reported = set(self.year_rows["entity_code"])
+        return [entity_link(self.here, name, where, self.year) if where in reported else name
+                for name, where in zip(rows["unit_name"], located, strict=True)]
 
     def _conflicts(self) -> pd.DataFrame:
         c = self.data.conflicts

@@ -14,6 +14,7 @@ from IPython.display import HTML
 
 from .. import findings
 from ..messages import Formatter
+from ..navigation import href
 from .markup import Link, joined, paragraphs, table
 from .words import conflict_value, grades_short, opinion_marks
 
@@ -39,13 +40,28 @@ def ranking_frame(ranked: pd.DataFrame, n_published: int | None = None) -> pd.Da
     return frame.reset_index(drop=True)
 
 
+def entity_link(here: str, name: str, code: str, year: int) -> Link | str:
+    """An entity's name linked to its report of `year` from the page `here` (entity/17.02/2024; "" gives
+    the plain name, and so does the page itself). Every entity-year in the data has a report, so a row
+    shown has a page to lead to."""
+    target = f"entity/{code}/{int(year)}"
+    return Link(name, href(here, target)) if here and target != here else name
+
+
+def entity_links(here: str, rows: pd.DataFrame) -> list[Link | str]:
+    """The `entity_name` of each row linked to its report of the row's `year`."""
+    return [entity_link(here, n, c, y) for n, c, y in zip(rows["entity_name"], rows["entity_code"], rows["year"],
+                                                            strict=True)]
+
+
 def ranking_table(frame: pd.DataFrame, f: Formatter, caption: str, highlight: str | None = None,
-                  note: str = "", sources: pd.DataFrame | None = None) -> HTML:
-    """A `ranking_frame` in words: a score whose sources disagreed is starred, an inferred opini marked."""
+                  note: str = "", sources: pd.DataFrame | None = None, here: str = "") -> HTML:
+    """A `ranking_frame` in words: a score whose sources disagreed is starred, an inferred opini marked;
+    from the page `here`, each name links to its report."""
     marks = opinion_marks(f, frame, sources) if sources is not None else [""] * len(frame)
     shown = pd.DataFrame({
         f("col.rank"): frame["rank"].astype(str),
-        f("col.entity"): frame["entity_name"],
+        f("col.entity"): entity_links(here, frame),
         f("col.score"): [f.num(v) + (" *" if c else "") for v, c in zip(frame["score"], frame["conflict"],
                                                                        strict=True)],
         f("col.grade"): [g + m for g, m in zip(grades_short(f, frame), marks, strict=True)],
