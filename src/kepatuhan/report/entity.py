@@ -8,8 +8,9 @@ from functools import cached_property
 import pandas as pd
 from IPython.display import HTML, Image
 
-from .. import compare, dataset, findings, grading, maps, plots, selection, trend
-from .markup import figure, findings_block, paragraphs, sentence_case, table
+from .. import compare, dataset, findings, findings_change, grading, maps, plots, selection, trend
+from .changes import break_sentence, changed_box, label_move_sentence, rank_move_sentence, trend_words
+from .markup import figure, findings_block, joined, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View
 from .words import (
@@ -88,9 +89,29 @@ class EntityReport(View):
     @cached_property
     def ranks(self) -> list[findings.Rank]:
         """Among the kabupaten/kota of its province (for a kab/kota), then among its type nationally."""
-        out = [findings.rank_in(peers.ranked, self.code, peers.name, peers.n_published, peers.n_sampled,
-                                peers.label_only) for peers in self.selection.peers.values()]
+        out = [self._rank(peers) for key, peers in self.selection.peers.items() if key != "previous"]
         return [r for r in out if r is not None]
+
+    def _rank(self, peers: selection.PeerSet) -> findings.Rank | None:
+        return findings.rank_in(peers.ranked, self.code, peers.name, peers.n_published, peers.n_sampled,
+                                peers.label_only, peers.group_size)
+
+    def changed(self) -> HTML:
+        """What changed since the previous assessment with a label: the label (across a change of method,
+        only the labels, with the warning), and the rank in the province where both ranks are quotable."""
+        f = self.f
+        move = findings_change.label_move(self.own, self.year)
+        if move is None:
+            return changed_box(f, [])
+        items = [label_move_sentence(f, move)]
+        if move.comparable and "previous" in self.selection.peers:
+            before = self._rank(self.selection.peers["previous"])
+            now = next((r for r in self.ranks if r.set_name == "province_kabkota"), None)
+            items.append(rank_move_sentence(f, findings_change.rank_move(before, now, move.from_year, self.year),
+                                            self.province))
+        elif not move.comparable:
+            items.append(break_sentence(f, move.from_year, self.year))
+        return changed_box(f, items)
 
     def headline(self) -> HTML:
         """Title and the key findings, first."""
@@ -108,9 +129,9 @@ class EntityReport(View):
         if fit:
             items.append(f("finding.trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
                            high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
-        return findings_block(f, f("entity.title", name=self.name, year=self.year),
-                              f("entity.subtitle", province=self.province) if self.province else "",
-                              [i for i in items if i][:5])
+        return joined(findings_block(f, f("entity.title", name=self.name, year=self.year),
+                                     f("entity.subtitle", province=self.province) if self.province else "",
+                                     [i for i in items if i][:5]), self.changed())
 
     @property
     def has_map(self) -> bool:
@@ -164,12 +185,8 @@ class EntityReport(View):
                      highlight=[y == str(self.year) for y in frame[f("col.year")]])
 
     def trend_note(self) -> HTML:
-        f = self.f
-        fit = trend.fit_trend(self.series, self.year)
-        if findings.trend_worth_stating(self.series, self.year) is None:
-            return paragraphs(f("trend.too_few", n=fit.n, need=findings.MIN_TREND_POINTS_FINDING))
-        return paragraphs(f("finding.trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
-                            high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
+        """The trend in words that agree with the chart (`changes.trend_words`)."""
+        return paragraphs(trend_words(self.f, self.series, self.year))
 
     def trend_figure(self) -> Image | HTML:
         f, s = self.f, self.series
@@ -188,7 +205,7 @@ class EntityReport(View):
         f = self.f
         lines = [rank_sentence(f, r, self.year, self.province) for r in self.ranks]
         for r in self.ranks:
-            if r.rank is not None:
+            if r.rank is not None and r.quotable:
                 s = compare.standing(self._group(r.set_name), self.code)
                 lines.append(f("compare.gaps", set=set_words(f, r.set_name, self.province),
                                best=gap_words(f, s.gap_to_best, "best"),
@@ -198,7 +215,8 @@ class EntityReport(View):
     @cached_property
     def peer_set(self) -> selection.PeerSet | None:
         """The set the peers table and chart show: the province's kab/kota if enough, else the national type."""
-        return next((p for p in self.selection.peers.values() if p.n_with_data >= findings.MIN_COMPARABLE), None)
+        return next((p for key, p in self.selection.peers.items()
+                     if key != "previous" and p.n_with_data >= findings.MIN_COMPARABLE), None)
 
     def peers_frame(self) -> pd.DataFrame:
         """The ranked peers the report shows (empty when no set has enough entities with data)."""
