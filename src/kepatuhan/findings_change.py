@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import findings, grading, national
+from . import findings, grading, maps, national
 
 
 @dataclass(frozen=True)
@@ -187,3 +187,31 @@ def previous_assessment(year: int) -> int | None:
     """The assessment year before `year` (2021 before 2022; 2019 before 2021: 2020 had none)."""
     earlier = [y for y in grading.ASSESSED_YEARS if y < year]
     return max(earlier) if earlier else None
+
+
+@dataclass(frozen=True)
+class OpinionCounts:
+    """The opini levels and Tanpa Maladministrasi flags of one year among the entities in the data, beside
+    the published national counts per level where the aggregates hold them (None: none published)."""
+
+    year: int
+    levels: tuple[tuple[str, int], ...]  # (opini level, entities in the data), best level first
+    flags: tuple[tuple[str, int], ...]  # (flag, entities in the data) in `grading.FLAGS` order
+    n: int  # entities of the year in the data with an opini
+    published: dict[str, int] | None
+
+
+def opinion_counts(entities: pd.DataFrame, aggregates: pd.DataFrame, year: int) -> OpinionCounts | None:
+    """Opini levels and flags of `year` in the data (label-only rows included); None for a year whose
+    method publishes no opini (its bands have a category, or no opini level: `maps.label_kind`)."""
+    if maps.label_kind(year) != "opinion":
+        return None
+    rows = entities[(entities["year"] == year) & entities["opinion"].notna()]
+    if rows.empty:
+        return None
+    levels = tuple((o, int((rows["opinion"] == o).sum())) for o in grading.OPINIONS.values())
+    flags = tuple((g, int((rows["maladministrasi"] == g).sum())) for g in grading.FLAGS)
+    a = aggregates[(aggregates["year"] == year) & (aggregates["scope_code"].fillna("") == "")
+                   & (aggregates["entity_type"] == "all")]
+    printed = {m: int(c) for m, c in zip(a["measure"], a["count"], strict=True) if m in grading.OPINIONS.values()}
+    return OpinionCounts(int(year), levels, flags, len(rows), printed or None)

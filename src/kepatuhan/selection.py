@@ -219,6 +219,7 @@ def province(data: dataset.Dataset, code: str, year: int) -> Selection:
         before = PeerSet("previous", kabkota(ix, previous, code))
         peers["previous"] = before
         parts.append(Part("previous", "entities", before.rows))
+        aggregates = pd.concat([aggregates, ix.year_aggregates(previous)])  # its published counts then
     for unit_type in LOCATED_UNIT_TYPES:
         rows = ix.units((ix.located, (code, year, unit_type)))
         parts.append(Part(unit_type, "units", rows.sort_values(["score", "unit_code"], ascending=[False, True],

@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, findings_change, grading, maps, plots, selection, trend
-from .changes import break_sentence, changed_box, label_move_sentence, rank_move_sentence, trend_words
+from .changes import changed_box, label_move_sentence, rank_move_sentence, trend_words
 from .markup import figure, findings_block, joined, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View
@@ -109,8 +109,6 @@ class EntityReport(View):
             now = next((r for r in self.ranks if r.set_name == "province_kabkota"), None)
             items.append(rank_move_sentence(f, findings_change.rank_move(before, now, move.from_year, self.year),
                                             self.province))
-        elif not move.comparable:
-            items.append(break_sentence(f, move.from_year, self.year))
         return changed_box(f, items)
 
     def headline(self) -> HTML:
@@ -228,7 +226,8 @@ class EntityReport(View):
             return self.nothing()
         peers = self.peers_frame()
         caption = f"{set_words(self.f, self.peer_set.name, self.province)}, {self.year} (n = {len(peers)})"
-        return ranking_table(peers, self.f, caption, highlight=self.code, sources=self.data.entity_sources)
+        return ranking_table(peers, self.f, caption, highlight=self.code, sources=self.data.entity_sources,
+                             ranked=findings.rank_quotable(self.peer_set.n_with_data, self.peer_set.group_size))
 
     def ranking_figure(self) -> Image | HTML:
         if self.peer_set is None:
