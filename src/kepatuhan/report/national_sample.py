@@ -57,7 +57,7 @@ def opinion_table(f: Formatter, aggregates: pd.DataFrame, entities: pd.DataFrame
     if frame.empty:
         return nothing()
     published = frame["published"].notna().any()
-    shown = pd.DataFrame({f("col.opinion"): [f(f"opinion.{o}") for o in frame["opinion"]],
+    shown = pd.DataFrame({f("col.opinion"): [f(f"opinion.{opinion}") for opinion in frame["opinion"]],
                           **({f("col.published"): [f.int(v) if pd.notna(v) else "–" for v in frame["published"]]}
                              if published else {}),
                           f("col.in_data"): [f.int(v) for v in frame["in_data"]]})
@@ -71,7 +71,7 @@ def flags_table(f: Formatter, aggregates: pd.DataFrame, entities: pd.DataFrame, 
     counts = findings_change.opinion_counts(entities, aggregates, year)
     if counts is None:
         return nothing()
-    shown = pd.DataFrame({f("col.flag"): [f(f"flag.{g}") for g, _ in counts.flags],
+    shown = pd.DataFrame({f("col.flag"): [f(f"flag.{flag}") for flag, _ in counts.flags],
                           f("col.in_data"): [f.int(n) for _, n in counts.flags]})
     return table(shown, caption=f("national.tm_caption", year=year, n=f.int(counts.n)))
 
@@ -81,7 +81,8 @@ def opinion_sentence(f: Formatter, aggregates: pd.DataFrame, entities: pd.DataFr
     counts = findings_change.opinion_counts(entities, aggregates, year)
     if counts is None:
         return ""
-    levels = ", ".join(f("national.opinion_level", n=n, opinion=f(f"opinion.{o}")) for o, n in counts.levels if n)
+    levels = ", ".join(f("national.opinion_level", n=n, opinion=f(f"opinion.{opinion}"))
+                       for opinion, n in counts.levels if n)
     tm = dict(counts.flags).get("tanpa_maladministrasi", 0)
     return f("national.opinion_finding", n=counts.n, year=year, levels=levels, tm=tm)
 
@@ -109,8 +110,9 @@ def provincial_table(f: Formatter, aggregates: pd.DataFrame, year: int, province
     if frame.empty:
         return paragraphs(*notes)
     scopes = {"pemda": f("set.scope_pemda"), "kabkota": f("set.scope_kabkota")}
-    what = [f(f"source.{m}", set=set_words(f, f"type.{t}") if t in names.ENTITY_TYPES else scopes.get(t, t))
-            if f.has(f"source.{m}") else m for t, m in zip(frame["entity_type"], frame["measure"], strict=True)]
+    what = [f(f"source.{measure}", set=set_words(f, f"type.{t}") if t in names.ENTITY_TYPES else scopes.get(t, t))
+            if f.has(f"source.{measure}") else measure
+            for t, measure in zip(frame["entity_type"], frame["measure"], strict=True)]
     shown = pd.DataFrame({f("col.province"): frame["province"], f("col.figure_what"): what,
                           f("col.figure"): [f.int(v) for v in frame["count"]]})
     return table(shown, caption=f("national.province_published_caption", year=year), notes=notes)
