@@ -8,7 +8,7 @@ from functools import cached_property, partial
 import pandas as pd
 from IPython.display import HTML, Image
 
-from .. import compare, dataset, findings, findings_change, geometry, grading, maps, names, national, plots, selection
+from .. import compare, dataset, findings_change, geometry, grading, maps, names, national, plots, selection
 from ..errors import ReportError
 from ..query.groups import reading
 from . import national_sample

@@ -117,7 +117,7 @@ def rank_sentence(f: Formatter, rank: findings.Rank, year: int, province: str = 
     if rank.rank is None:
         return f("finding.rank_too_few", set=where, n=rank.n, year=year, need=findings.MIN_QUOTED_RANK)
     notes = []
-    if rank.sampled:
+    if rank.sampled and rank.quotable:  # an unquoted rank names the sample in its coverage
         notes.append(f("finding.rank_sampled", sampled=f.int(rank.sampled), set=where, year=year))
     if rank.label_only:
         kind = "opinion" if maps.label_kind(year) == "opinion" else "label"
@@ -127,7 +127,7 @@ def rank_sentence(f: Formatter, rank: findings.Rank, year: int, province: str = 
         coverage = (f("finding.rank_coverage.of", n=rank.n, size=f.int(size), set=where) if size
                     else f("finding.rank_coverage.n", n=rank.n, set=where))
         return f(f"finding.rank_position.{findings.median_position(rank)}", year=year, coverage=coverage,
-                 median=f.num(rank.median))
+                 median=f.num(rank.median), notes=" (" + "; ".join(notes) + ")" if notes else "")
     sentence = f("finding.rank_quoted", rank=rank.rank, n=rank.n, set=where, year=year,
                  notes=" (" + "; ".join(notes) + ")" if notes else "")
     if rank.assessed:
