@@ -73,6 +73,36 @@ def changed_box(f: Formatter, items: list[str]) -> HTML:
     return HTML(render("changed.html.j2", heading=f("changed.heading"), items=items))
 
 
+def entity_changes(f: Formatter, own: pd.DataFrame, year: int, rank_before: findings.Rank | None,
+                   rank_now: findings.Rank | None, province: str = "") -> HTML:
+    """An entity's box: its label then and now (across a change of method, only the labels, with the
+    warning), and its rank move in its province where both ranks are quotable and one method grades both.
+
+    Parameters
+    ----------
+    f : Formatter
+        The report's words.
+    own : DataFrame
+        The entity's rows of every year (label-only rows included).
+    year : int
+        The report's year.
+    rank_before, rank_now : Rank or None
+        Its rank among the kab/kota of its province in the previous year with a label, and in `year`.
+    province : str
+        The province's name, for the words of the set.
+
+    Returns
+    -------
+    HTML
+        The box, or an empty fragment when there is no earlier label.
+    """
+    move = findings_change.label_move(own, year)
+    if move is None:
+        return changed_box(f, [])
+    ranks = findings_change.rank_move(rank_before, rank_now, move.from_year, year) if move.comparable else None
+    return changed_box(f, [label_move_sentence(f, move), rank_move_sentence(f, ranks, province)])
+
+
 def trend_words(f: Formatter, series: pd.DataFrame, year: int) -> str:
     """The trend of one entity in words that agree with its chart: the fitted slope when enough comparable
     years back it; else the observed change within the method, and why no line is computed; else (the

@@ -8,8 +8,8 @@ from functools import cached_property
 import pandas as pd
 from IPython.display import HTML, Image
 
-from .. import compare, dataset, findings, findings_change, grading, maps, plots, selection, trend
-from .changes import changed_box, label_move_sentence, rank_move_sentence, trend_words
+from .. import compare, dataset, findings, grading, maps, plots, selection, trend
+from .changes import entity_changes, trend_words
 from .markup import figure, findings_block, joined, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View
@@ -97,19 +97,11 @@ class EntityReport(View):
                                 peers.label_only, peers.group_size)
 
     def changed(self) -> HTML:
-        """What changed since the previous assessment with a label: the label (across a change of method,
-        only the labels, with the warning), and the rank in the province where both ranks are quotable."""
-        f = self.f
-        move = findings_change.label_move(self.own, self.year)
-        if move is None:
-            return changed_box(f, [])
-        items = [label_move_sentence(f, move)]
-        if move.comparable and "previous" in self.selection.peers:
-            before = self._rank(self.selection.peers["previous"])
-            now = next((r for r in self.ranks if r.set_name == "province_kabkota"), None)
-            items.append(rank_move_sentence(f, findings_change.rank_move(before, now, move.from_year, self.year),
-                                            self.province))
-        return changed_box(f, items)
+        """What changed since its previous year with a label (`changes.entity_changes`)."""
+        previous = self.selection.peers.get("previous")
+        now = next((r for r in self.ranks if r.set_name == "province_kabkota"), None)
+        return entity_changes(self.f, self.own, self.year, self._rank(previous) if previous else None, now,
+                              self.province)
 
     def headline(self) -> HTML:
         """Title and the key findings, first."""

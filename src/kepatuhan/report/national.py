@@ -54,8 +54,9 @@ class NationalReport(View):
     def sections(self) -> list[Section]:
         return [Section("map", "map", (self.map, partial(self.map, "provinsi"), self.map_credit)),
                 Section("counts", "counts", (self.counts_table, self.counts_figure, self.green_trend)),
-                Section("by_type", "by_type", (self.by_type_table, self.sample_table, self.opinion_table,
-                                               self.flags_table, self.provincial_table)),
+                Section("by_type", "by_type", (self.by_type_table, *map(self._sampled, (
+                    national_sample.sample_table, national_sample.opinion_table, national_sample.flags_table)),
+                    self.provincial_table)),
                 Section("distribution", "distribution", (self.distribution_table,)),
                 Section("tests", "tests_research", (self.group_tests,)),
                 Section("panel", "panel", (self.panel,)),
@@ -64,8 +65,11 @@ class NationalReport(View):
                 Section("about", None, (self.methodology, self.sources))]
 
     def frames(self):
-        return {"counts": self.counts_frame, "by_type": self.by_type_frame, "sample": self.sample_frame,
-                "opinion": self.opinion_frame, "provincial": self.provincial_frame,
+        return {"counts": self.counts_frame, "by_type": self.by_type_frame, "opinion": self.opinion_frame,
+                "sample": partial(national_sample.sample_frame, self.selection.aggregates,
+                                  self.selection.rows("entities"), self.year),
+                "provincial": partial(national_sample.provincial_frame, self.selection.aggregates, self.year,
+                                      self._province_names),
                 "distribution": self.distribution_frame, "transitions": self.transitions_frame}
 
     @cached_property
@@ -159,34 +163,18 @@ class NationalReport(View):
         """The green share of the chart above in words that agree with it (`changes.green_words`)."""
         return paragraphs(green_words(self.f, self.counts, self.year), self.f("national.green_note"))
 
-    def sample_frame(self) -> pd.DataFrame:
-        """A sampled year's sample per type: sampled (published), in the data, scored (empty in a census year)."""
-        return national_sample.sample_frame(self.selection.aggregates, self.selection.rows("entities"), self.year)
-
-    def sample_table(self) -> HTML:
-        return national_sample.sample_table(self.f, self.selection.aggregates, self.selection.rows("entities"),
-                                            self.year)
+    def _sampled(self, part):
+        """A part of `national_sample` for this page's year, on its selection (see that module)."""
+        return partial(part, self.f, self.selection.aggregates, self.selection.rows("entities"), self.year)
 
     def opinion_frame(self) -> pd.DataFrame:
         """Per opini level of the year: the published count (where one exists) and those in the data."""
         return national_sample.opinion_frame(self.selection.aggregates, self.selection.rows("entities"), self.year)
 
-    def opinion_table(self) -> HTML:
-        return national_sample.opinion_table(self.f, self.selection.aggregates, self.selection.rows("entities"),
-                                             self.year)
-
-    def flags_table(self) -> HTML:
-        return national_sample.flags_table(self.f, self.selection.aggregates, self.selection.rows("entities"),
-                                           self.year)
-
-    def provincial_frame(self) -> pd.DataFrame:
-        """The provincial figures of a sampled year that were published (empty in a census year)."""
-        return national_sample.provincial_frame(self.selection.aggregates, self.year, self._province_names)
-
     def provincial_table(self) -> HTML:
-        counted = self.opinion_frame()["published"].notna().any() if not self.opinion_frame().empty else False
+        opinion = self.opinion_frame()
         return national_sample.provincial_table(self.f, self.selection.aggregates, self.year, self._province_names,
-                                                bool(counted))
+                                                bool(opinion["published"].notna().any()))
 
     @property
     def _province_names(self) -> dict[str, str]:
