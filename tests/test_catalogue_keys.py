@@ -100,6 +100,10 @@ def _keys(values) -> dict[str, set[str]]:
         "unit_type.{unit_type}": {f"unit_type.{t}" for t in v["unit_type"]},
         "rule.{r}": {f"rule.{r}" for r in v["rule"]},
         "finding.rank_label_only.{kind}": {f"finding.rank_label_only.{k}" for k in ("opinion", "label")},
+        "finding.rank_position.{findings.median_position(rank)}": {f"finding.rank_position.{p}"
+                                                                   for p in ("above", "below", "at")},
+        "trend.observed.{seen.direction}": {f"trend.observed.{d}" for d in ("up", "down", "same")},
+        "national.green_observed.{seen.direction}": {f"national.green_observed.{d}" for d in ("up", "down", "same")},
         "gap.{against}": {f"gap.{g}" for g in ("best", "median")},
         "set.{set_name}": {f"set.{s}" for s in v["set"]},
         "section.{key}": set(),  # enumerated from the views' own sections below

@@ -29,25 +29,28 @@ def _sampled(shipped, year: int, kind: str) -> int:
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_2025_rank_says_it_is_among_the_scored_not_the_sample(shipped, lang):
+    """The data hold fewer than half of the 2025 sample of kota: no rank is quoted, the coverage is given
+    against the sample, the label-only cities are named apart, and the position is against the median."""
     rows = _year(shipped, 2025, "kota")
     scored, label_only = int(rows["score"].notna().sum()), int(rows["score"].isna().sum())
     text = _text(report.EntityReport(shipped, "16.71", 2025, lang).headline())
     sampled = _sampled(shipped, 2025, "kota")
-    words = {"id": (f"dari {scored} kota yang nilainya 2025 ada dalam data", f"sampel {sampled} kota",
-                    f"{label_only} kota lain hanya diketahui opininya"),
-             "en": (f"of the {scored} cities", "whose 2025 score is in the data",
-                    f"sample of {sampled} cities", f"{label_only} other cities")}
+    assert scored < sampled / 2
+    words = {"id": (f"{scored} dari {sampled} kota", f"{label_only} kota lain hanya diketahui opininya",
+                    "median"),
+             "en": (f"{scored} of the {sampled} cities", f"{label_only} other cities", "median")}
     for phrase in words[lang]:
         assert phrase in text
+    assert not re.search(r"Peringkat \d+ dari|Rank \d+ of", text)
     assert "di dalam sampel itu" not in text and "within that sample" not in text
 
 
 def test_a_2025_province_rank_names_the_provinces_sampled_and_label_only(shipped):
     rows = _year(shipped, 2025, "provinsi")
     text = _text(report.ProvinceReport(shipped, "18", 2025, "id").headline())
-    assert (f"dari {int(rows['score'].notna().sum())} provinsi yang nilainya 2025 ada dalam data" in text)
-    assert f"sampel {_sampled(shipped, 2025, 'provinsi')} provinsi pada 2025" in text
+    assert f"{int(rows['score'].notna().sum())} dari {_sampled(shipped, 2025, 'provinsi')} provinsi" in text
     assert f"{int(rows['score'].isna().sum())} provinsi lain hanya diketahui opininya" in text
+    assert not re.search(r"Peringkat \d+ dari", text)
 
 
 def test_the_national_spread_counts_scored_and_label_only_rows_apart(shipped):

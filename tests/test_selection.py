@@ -42,12 +42,13 @@ def test_every_bengkulu_report_reads_the_same_rows_in_its_csv_its_selection_and_
 
 def test_an_entity_selection_is_what_the_rules_say_it_reads(shipped):
     """Rejang Lebong 2024: its own years, every kabupaten of 2024 (ranked among them), the kab/kota of
-    Bengkulu in 2024 (ranked among and mapped with them) and its units of 2024, label-only rows included."""
+    Bengkulu in 2024 (ranked among and mapped with them) and in 2023 (its previous year with a label,
+    graded alike: its rank move in "what changed") and its units of 2024, label-only rows included."""
     e, u = shipped.entities, shipped.units
     expected = (_keys(e[e["entity_code"] == "17.02"])
                 | _keys(e[(e["year"] == 2024) & (e["entity_type"] == "kabupaten")])
-                | _keys(e[(e["year"] == 2024) & (e["province_code"] == "17") & e["entity_type"].isin(["kabupaten",
-                                                                                                   "kota"])])
+                | _keys(e[e["year"].isin([2023, 2024]) & (e["province_code"] == "17")
+                          & e["entity_type"].isin(["kabupaten", "kota"])])
                 | _keys(u[(u["parent_code"] == "17.02") & (u["year"] == 2024)], "unit_code"))
     assert selection.entity(shipped, "17.02", 2024).keys() == expected
 

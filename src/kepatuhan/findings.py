@@ -53,6 +53,10 @@ class Rank:
     assessed: int | None = None  # how many the Ombudsman assessed in that set and year, when published
     sampled: int | None = None  # how many of the set the Ombudsman sampled that year (a sampled year only)
     label_only: int = 0  # entities of the set in the data with a published label but no score that year
+    group_size: int | None = None  # the group's published (or known) size, when there is one
+    quotable: bool = True  # whether the rank may be quoted (`rank_quotable`); else the position against the median
+    score: float | None = None  # the entity's own score
+    median: float | None = None  # the median score of those with data in the set
 
 
 @dataclass(frozen=True)
@@ -103,17 +107,28 @@ def first_year_of_new_method(year_before: int, year_after: int) -> int | None:
 
 
 def rank_in(group: pd.DataFrame, code: str, set_name: str, assessed: int | None = None,
-            sampled: int | None = None, label_only: int = 0) -> Rank | None:
+            sampled: int | None = None, label_only: int = 0, group_size: int | None = None) -> Rank | None:
     """Rank "of n with data" of `code` in `group`; no rank or percentile below MIN_COMPARABLE entities.
 
     `sampled` and `label_only` travel with the rank so that its sentence can say what the n is not:
-    the Ombudsman's sample of that type, or the entities known only by their published label."""
+    the Ombudsman's sample of that type, or the entities known only by their published label.
+    `group_size` decides whether the rank may be quoted at all (`rank_quotable`): when it may not, the
+    record still carries the score and the median, for a sentence on the position in words."""
     s = compare.standing(group, code)
     if s is None:
         return None
+    own = s.median + s.gap_to_median
+    quotable = rank_quotable(s.n, group_size)
     if s.n < MIN_COMPARABLE:
-        return Rank(set_name, None, s.n, None, assessed, sampled, label_only)
-    return Rank(set_name, s.rank, s.n, s.percentile, assessed, sampled, label_only)
+        return Rank(set_name, None, s.n, None, assessed, sampled, label_only, group_size, False, own, s.median)
+    return Rank(set_name, s.rank, s.n, s.percentile, assessed, sampled, label_only, group_size, quotable, own,
+                s.median)
+
+
+def median_position(rank: Rank) -> str:
+    """Where the entity stands against the median of those with data: "above", "below" or "at" (2 decimals)."""
+    gap = round((rank.score or 0.0) - (rank.median or 0.0), 2)
+    return "above" if gap > 0 else "below" if gap < 0 else "at"
 
 
 def rank_quotable(n_with_data: int, group_size: int | None) -> bool:

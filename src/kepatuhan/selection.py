@@ -17,6 +17,7 @@ import pandas as pd
 from . import compare, dataset, findings, grading
 from . import national as national_figures
 from .errors import GradingError
+from .query.select import group_size
 from .validation import UNIT_PARENTS
 
 KINDS = ("entity", "province", "national")
@@ -42,6 +43,7 @@ class PeerSet:
     rows: pd.DataFrame
     n_published: int | None = None  # how many of the set the Ombudsman assessed that year, when published
     n_sampled: int | None = None  # how many it sampled (a sampled year only)
+    group_size: int | None = None  # the published (or known) size of the set: whether its ranks are quotable
 
     @cached_property
     def ranked(self) -> pd.DataFrame:
@@ -155,7 +157,8 @@ def sampled_count(aggregates: pd.DataFrame, year: int, entity_type: str) -> int 
 def type_set(ix: Index, year: int, entity_type: str, aggregates: pd.DataFrame) -> PeerSet:
     """Every entity of one type in one year, nationally, with the published number assessed or sampled."""
     return PeerSet(f"type.{entity_type}", ix.peers((ix.of_type, (year, entity_type))),
-                   findings.assessed_count(aggregates, year, entity_type), sampled_count(aggregates, year, entity_type))
+                   findings.assessed_count(aggregates, year, entity_type), sampled_count(aggregates, year, entity_type),
+                   group_size(ix.data, year, None, (entity_type,)) if entity_type else None)
 
 
 def kabkota(ix: Index, year: int, province: str) -> pd.DataFrame:
@@ -175,7 +178,8 @@ def entity(data: dataset.Dataset, code: str, year: int) -> Selection:
     if entity_type in compare.PEMDA_TYPES and isinstance(province, str):
         rows = kabkota(ix, year, province)
         if entity_type in compare.PEER_TYPES:
-            peers["province_kabkota"] = PeerSet("province_kabkota", rows)
+            peers["province_kabkota"] = PeerSet("province_kabkota", rows, group_size=group_size(
+                data, year, province, compare.PEER_TYPES))
         parts.append(Part("province_peers" if entity_type in compare.PEER_TYPES else "province_map", "entities",
                           rows))
     of_type = type_set(ix, year, entity_type, aggregates)
@@ -183,6 +187,14 @@ def entity(data: dataset.Dataset, code: str, year: int) -> Selection:
     parts.append(Part("type_peers", "entities", of_type.rows))
     units = compare.unit_ranking(ix.units((ix.units_of, (code, year))), code, year)
     parts.append(Part("units", "units", units))
+    labelled = own.loc[(own["year"] < year) & own["zone"].notna(), "year"]
+    before = int(labelled.max()) if len(labelled) else None  # its "what changed" compares with that year
+    if before is not None and entity_type in compare.PEER_TYPES and isinstance(province, str) \
+            and graded_alike(before, year):  # its rank then, among the kab/kota of its province
+        peers["previous"] = PeerSet("province_kabkota", kabkota(ix, before, province),
+                                    group_size=group_size(data, before, province, compare.PEER_TYPES))
+        parts.append(Part("previous_peers", "entities", peers["previous"].rows))
+        aggregates = pd.concat([aggregates, ix.year_aggregates(before)])
     earlier = own.loc[(own["year"] < year) & own["score"].notna(), "year"]
     return Selection("entity", code, year, tuple(parts), aggregates, peers,
                      int(earlier.max()) if len(earlier) else None)
@@ -196,7 +208,8 @@ def province(data: dataset.Dataset, code: str, year: int) -> Selection:
     aggregates = ix.year_aggregates(year)
     pemda = ix.entities(*((ix.of_province, (year, code, t)) for t in compare.PEMDA_TYPES))
     provinces = type_set(ix, year, "provinsi", aggregates)
-    peers = {"province_kabkota": PeerSet("province_kabkota", pemda[pemda["entity_type"].isin(compare.PEER_TYPES)]),
+    peers = {"province_kabkota": PeerSet("province_kabkota", pemda[pemda["entity_type"].isin(compare.PEER_TYPES)],
+                                         group_size=group_size(data, year, code, compare.PEER_TYPES)),
              provinces.name: provinces}
     parts = [Part("pemda", "entities", pemda.sort_values(["entity_type", "entity_code"], kind="stable")),
              Part("provinces", "entities", provinces.rows)]
@@ -206,6 +219,7 @@ def province(data: dataset.Dataset, code: str, year: int) -> Selection:
         before = PeerSet("previous", kabkota(ix, previous, code))
         peers["previous"] = before
         parts.append(Part("previous", "entities", before.rows))
+        aggregates = pd.concat([aggregates, ix.year_aggregates(previous)])  # its published counts then
     for unit_type in LOCATED_UNIT_TYPES:
         rows = ix.units((ix.located, (code, year, unit_type)))
         parts.append(Part(unit_type, "units", rows.sort_values(["score", "unit_code"], ascending=[False, True],

@@ -84,7 +84,7 @@ class InputDigests:
         self.data = data
         self.rows = {**self._row_digests(data.entities, data.entity_sources, "entity_code"),
                      **self._row_digests(data.units, data.unit_sources, "unit_code")}
-        self.aggregates: dict[int | None, str] = {}
+        self.aggregates: dict[tuple[int, ...] | None, str] = {}
         self.reports: dict[tuple, str] = {}
         self.covered: dict[tuple, set[tuple[str, int]]] = {}  # (kind, code, year) → the row keys hashed
 
@@ -106,7 +106,9 @@ class InputDigests:
 
     def of(self, chosen: selection.Selection) -> str:
         """One hash over what the selection holds (row order is the view's business: it follows from content)."""
-        scope = None if chosen.kind == "national" else chosen.year
+        # the aggregates a selection holds: its year's, and the previous year's where it compares with it
+        years = {chosen.year, *map(int, chosen.aggregates["year"])}
+        scope = None if chosen.kind == "national" else tuple(sorted(years))
         if scope not in self.aggregates:
             self.aggregates[scope] = hashlib.sha256(csv_bytes(chosen.aggregates)).hexdigest()
         keys = chosen.keys()

@@ -10,7 +10,8 @@ from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings, grading, maps, plots, selection, trend
 from ..navigation import href, report_slug
-from .markup import Link, chart, figure, findings_block, map_legend, paragraphs, sentence_case, table
+from .changes import entity_changes, trend_words
+from .markup import Link, chart, figure, findings_block, joined, map_legend, paragraphs, sentence_case, table
 from .tables import conflicts_frame, conflicts_table, ranking_frame, ranking_table, sources_block, sources_frame
 from .view import Section, View
 from .words import (
@@ -93,9 +94,19 @@ class EntityReport(View):
     @cached_property
     def ranks(self) -> list[findings.Rank]:
         """Among the kabupaten/kota of its province (for a kab/kota), then among its type nationally."""
-        out = [findings.rank_in(peers.ranked, self.code, peers.name, peers.n_published, peers.n_sampled,
-                                peers.label_only) for peers in self.selection.peers.values()]
+        out = [self._rank(peers) for key, peers in self.selection.peers.items() if key != "previous"]
         return [r for r in out if r is not None]
+
+    def _rank(self, peers: selection.PeerSet) -> findings.Rank | None:
+        return findings.rank_in(peers.ranked, self.code, peers.name, peers.n_published, peers.n_sampled,
+                                peers.label_only, peers.group_size)
+
+    def changed(self) -> HTML:
+        """What changed since its previous year with a label (`changes.entity_changes`)."""
+        previous = self.selection.peers.get("previous")
+        now = next((r for r in self.ranks if r.set_name == "province_kabkota"), None)
+        return entity_changes(self.f, self.own, self.year, self._rank(previous) if previous else None, now,
+                              self.province)
 
     def headline(self) -> HTML:
         """Title and the key findings, first."""
@@ -113,9 +124,9 @@ class EntityReport(View):
         if fit:
             items.append(f("finding.trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
                            high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
-        return findings_block(f, f("entity.title", name=self.name, year=self.year),
-                              self.province_link() if self.province else "",
-                              [i for i in items if i][:5])
+        return joined(findings_block(f, f("entity.title", name=self.name, year=self.year),
+                                     self.province_link() if self.province else "",
+                                     [i for i in items if i][:5]), self.changed())
 
     def province_link(self) -> Link:
         """"Provinsi Bengkulu" under the title, leading to the province's report of the year."""
@@ -184,12 +195,8 @@ class EntityReport(View):
                      highlight=[y == str(self.year) for y in frame[f("col.year")]])
 
     def trend_note(self) -> HTML:
-        f = self.f
-        fit = trend.fit_trend(self.series, self.year)
-        if findings.trend_worth_stating(self.series, self.year) is None:
-            return paragraphs(f("trend.too_few", n=fit.n, need=findings.MIN_TREND_POINTS_FINDING))
-        return paragraphs(f("finding.trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
-                            high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
+        """The trend in words that agree with the chart (`changes.trend_words`)."""
+        return paragraphs(trend_words(self.f, self.series, self.year))
 
     def trend_figure(self) -> Image | HTML:
         f, s = self.f, self.series
@@ -205,7 +212,7 @@ class EntityReport(View):
         f = self.f
         lines = [rank_sentence(f, r, self.year, self.province) for r in self.ranks]
         for r in self.ranks:
-            if r.rank is not None:
+            if r.rank is not None and r.quotable:
                 s = compare.standing(self._group(r.set_name), self.code)
                 lines.append(f("compare.gaps", set=set_words(f, r.set_name, self.province),
                                best=gap_words(f, s.gap_to_best, "best"),
@@ -215,7 +222,8 @@ class EntityReport(View):
     @cached_property
     def peer_set(self) -> selection.PeerSet | None:
         """The set the peers table and chart show: the province's kab/kota if enough, else the national type."""
-        return next((p for p in self.selection.peers.values() if p.n_with_data >= findings.MIN_COMPARABLE), None)
+        return next((p for key, p in self.selection.peers.items()
+                     if key != "previous" and p.n_with_data >= findings.MIN_COMPARABLE), None)
 
     def peers_frame(self) -> pd.DataFrame:
         """The ranked peers the report shows (empty when no set has enough entities with data)."""
@@ -228,7 +236,8 @@ class EntityReport(View):
         peers = self.peers_frame()
         caption = f"{set_words(self.f, self.peer_set.name, self.province)}, {self.year} (n = {len(peers)})"
         return ranking_table(peers, self.f, caption, highlight=self.code, sources=self.data.entity_sources,
-                             here=self.here)
+                             here=self.here,
+                             ranked=findings.rank_quotable(self.peer_set.n_with_data, self.peer_set.group_size))
 
     def ranking_figure(self) -> Image | HTML:
         if self.peer_set is None:

@@ -8,10 +8,12 @@ from functools import cached_property, partial
 import pandas as pd
 from IPython.display import HTML, Image
 
-from .. import compare, dataset, findings, geometry, grading, maps, names, national, plots, selection
+from .. import compare, dataset, findings_change, geometry, grading, maps, names, national, plots, selection
 from ..errors import ReportError
 from ..query.groups import reading
-from .markup import chart, figure, findings_block, map_legend, paragraphs, table
+from . import national_sample
+from .changes import break_sentence, changed_box, count_move_sentence, green_words
+from .markup import chart, figure, findings_block, joined, map_legend, paragraphs, table
 from .tables import sources_block
 from .view import Section, View, pick
 from .words import set_words
@@ -53,16 +55,22 @@ class NationalReport(View):
         return [Section("map", "map", (self.map, self.map_legend, partial(self.map, "provinsi"),
                                         partial(self.map_legend, "provinsi"), self.map_credit)),
                 Section("counts", "counts", (self.counts_table, self.counts_figure, self.green_trend)),
-                Section("by_type", "by_type", (self.by_type_table,)),
+                Section("by_type", "by_type", (self.by_type_table, *map(self._sampled, (
+                    national_sample.sample_table, national_sample.opinion_table, national_sample.flags_table)),
+                    self.provincial_table)),
                 Section("distribution", "distribution", (self.distribution_table,)),
-                Section("tests", "tests", (self.group_tests,)),
+                Section("tests", "tests_research", (self.group_tests,)),
                 Section("panel", "panel", (self.panel,)),
                 Section("transitions", "transitions", tuple(partial(self.transitions, a, b)
                                                             for a, b in transition_pairs())),
                 Section("about", None, (self.methodology, self.sources))]
 
     def frames(self):
-        return {"counts": self.counts_frame, "by_type": self.by_type_frame,
+        return {"counts": self.counts_frame, "by_type": self.by_type_frame, "opinion": self.opinion_frame,
+                "sample": partial(national_sample.sample_frame, self.selection.aggregates,
+                                  self.selection.rows("entities"), self.year),
+                "provincial": partial(national_sample.provincial_frame, self.selection.aggregates, self.year,
+                                      self._province_names),
                 "distribution": self.distribution_frame, "transitions": self.transitions_frame}
 
     @cached_property
@@ -88,18 +96,29 @@ class NationalReport(View):
             items.append(f("national.latest", year=self.year, assessed=f.int(row["assessed"]),
                            hijau=f.int(row["hijau"]), share=f.int(round(int(row["hijau"]) / total * 100)),
                            merah=f.int(row["merah"])))
-        items.append(self._green_sentence())
         drawn = national.sample(self.selection.aggregates, self.year)
-        if drawn:
+        if drawn:  # a sampled year: the sample, then the opini levels in the data
             kinds = ", ".join(f"{f.int(n)} {set_words(f, f'type.{k}')}" for k, n in drawn.by_type.items())
-            items.insert(0, f("national.sample", year=drawn.year, n=f.int(drawn.n), kinds=kinds,
+            items.insert(0, f("national.sample_plain", year=drawn.year, n=f.int(drawn.n), kinds=kinds,
                               mean=f.num(drawn.mean)))
-        year = self.test_year
-        for result in (compare.kota_vs_kabupaten(self.data.entities, year),
-                       compare.across_provinces(self.data.entities, year)):
-            items.append(self._test_sentence(result, year))
-        items.append(f("national.coverage", n=len(self.data.entities), years=self.data.entities["year"].nunique()))
-        return findings_block(f, f("national.title", year=self.year), "", items[:5])
+            items.append(national_sample.opinion_sentence(f, self.selection.aggregates,
+                                                          self.selection.rows("entities"), self.year))
+        else:
+            items.append(green_words(f, self.counts, self.year))
+        e = self.selection.rows("entities")
+        e = e[e["year"] == self.year]
+        items.append(f("national.coverage_year", n=len(e), year=self.year, scored=int(e["score"].notna().sum()),
+                       labels=int(e["score"].isna().sum())))
+        return joined(findings_block(f, f("national.title", year=self.year), "", [i for i in items if i][:5]),
+                      self.changed())
+
+    def changed(self) -> HTML:
+        """What changed since the previous assessment: the published zone counts of both years when one
+        method grades them, else that the method changed (the counts are then not comparable)."""
+        f = self.f
+        before = findings_change.previous_assessment(self.year)
+        move = findings_change.count_move(self.selection.aggregates, before, self.year)
+        return changed_box(f, [count_move_sentence(f, move) or break_sentence(f, before, self.year)])
 
     @property
     def test_year(self) -> int:
@@ -148,16 +167,26 @@ class NationalReport(View):
         return chart(fig, f("alt.national", first=int(shown.index.min()), last=int(shown.index.max()),
                              n=len(shown)), main=True)
 
-    def _green_sentence(self) -> str:
-        f = self.f
-        fit = national.green_share_trend(national.national_counts(self.selection.aggregates))
-        if not fit.fitted or fit.n < findings.MIN_TREND_POINTS_FINDING:
-            return f("national.green_trend_too_few", n=fit.n, need=findings.MIN_TREND_POINTS_FINDING)
-        return f("national.green_trend", slope=f.num(fit.slope, signed=True), low=f.num(fit.ci_low),
-                 high=f.num(fit.ci_high), n=fit.n)
-
     def green_trend(self) -> HTML:
-        return paragraphs(self._green_sentence(), self.f("national.green_note"))
+        """The green share of the chart above in words that agree with it (`changes.green_words`)."""
+        return paragraphs(green_words(self.f, self.counts, self.year), self.f("national.green_note"))
+
+    def _sampled(self, part):
+        """A part of `national_sample` for this page's year, on its selection (see that module)."""
+        return partial(part, self.f, self.selection.aggregates, self.selection.rows("entities"), self.year)
+
+    def opinion_frame(self) -> pd.DataFrame:
+        """Per opini level of the year: the published count (where one exists) and those in the data."""
+        return national_sample.opinion_frame(self.selection.aggregates, self.selection.rows("entities"), self.year)
+
+    def provincial_table(self) -> HTML:
+        opinion = self.opinion_frame()
+        return national_sample.provincial_table(self.f, self.selection.aggregates, self.year, self._province_names,
+                                                bool(opinion["published"].notna().any()))
+
+    @property
+    def _province_names(self) -> dict[str, str]:
+        return {c: e.name for c, e in self.data.names.entities.items() if "." not in c}
 
     def by_type_frame(self) -> pd.DataFrame:
         """The published national counts per year and entity type: assessed and per zone."""
@@ -190,6 +219,8 @@ class NationalReport(View):
         f = self.f
         d = self.distribution_frame()
         scored = d[d["n_with_data"] > 0]  # label-only types have no score to spread: said in the note
+        if scored.empty:  # no header-only table: nothing of the year has a score in the data
+            return self.nothing()
         frame = pd.DataFrame({f("col.year"): scored["year"].astype(str),
                               f("col.type"): [set_words(f, f"type.{k}") for k in scored["entity_type"]],
                               f("stat.n_scored"): [f.int(v) for v in scored["n_with_data"]],
@@ -207,8 +238,9 @@ class NationalReport(View):
         return reading(result, year, self.data.entities, groups, self.lang)
 
     def group_tests(self, year: int | None = None) -> HTML:
+        """The group tests, for researchers: what a p-value and an effect size mean in plain words first."""
         year = year or self.test_year
-        return paragraphs(*(self._test_sentence(r, year) for r in (
+        return paragraphs(self.f("tests.plain"), *(self._test_sentence(r, year) for r in (
             compare.kota_vs_kabupaten(self.data.entities, year), compare.across_provinces(self.data.entities, year))))
 
     def panel(self) -> HTML:

@@ -8,8 +8,9 @@ from functools import cached_property, partial
 import pandas as pd
 from IPython.display import HTML, Image
 
-from .. import compare, dataset, findings, grading, maps, plots, selection
+from .. import compare, dataset, findings, findings_change, grading, maps, national, plots, selection
 from ..navigation import report_slug
+from .changes import break_sentence, changed_box, count_move_sentence, moves_sentence
 from .markup import chart, figure, findings_block, joined, map_legend, paragraphs, sentence_case, table
 from .tables import (
     conflicts_frame,
@@ -94,25 +95,61 @@ class ProvinceReport(View):
             items.append(row_finding(f, row, row["entity_name"], self.data.entity_sources))
             if not pd.isna(row["score"]):
                 p = self.selection.peers["type.provinsi"]
-                rank = findings.rank_in(p.ranked, self.code, p.name, p.n_published, p.n_sampled, p.label_only)
+                rank = findings.rank_in(p.ranked, self.code, p.name, p.n_published, p.n_sampled, p.label_only,
+                                        p.group_size)
                 items.append(rank_sentence(f, rank, self.year))
         k = self.kabkota
         if not self.listed.empty:
-            counts = self.listed["zone"].value_counts()
-            items.append(f("province.zones", n=len(self.listed), total=self._regencies, province=self.name,
-                           year=self.year, **{z: int(counts.get(z, 0)) for z in grading.ZONES}))
+            items.append(self._zones_sentence())
             if len(self.label_only):
                 items.append(f("province.label_only", n=len(self.label_only), scored=len(k)))
         items = with_sample(items, sample_sentence(f, self.selection.aggregates, self.year))
-        if len(k) >= findings.MIN_COMPARABLE:
+        if self.quotable:  # the best and the worst are ranks too: quoted only where a rank would be
             best, worst = k.iloc[0], k.iloc[-1]
             items.append(f("province.best_worst", best=best["entity_name"], best_score=f.num(best["score"]),
                            worst=worst["entity_name"], worst_score=f.num(worst["score"])))
         change = self._median_change()
         if change:
             items.append(change)
-        return findings_block(f, f("province.title", province=self.name, year=self.year), "",
-                              [i for i in items if i][:5])
+        return joined(findings_block(f, f("province.title", province=self.name, year=self.year), "",
+                                     [i for i in items if i][:5]), self.changed())
+
+    @property
+    def quotable(self) -> bool:
+        """Whether ranks among the province's kab/kota may be quoted (`findings.rank_quotable`)."""
+        p = self.selection.peers["province_kabkota"]
+        return findings.rank_quotable(p.n_with_data, p.group_size)
+
+    def zone_counts(self) -> findings_change.ZoneCounts:
+        """The kab/kota per zone: the published counts of the province first, then those in the data."""
+        return findings_change.zone_counts(self.selection.aggregates, self.listed, self.year, self.code, "kabkota")
+
+    def _zones_sentence(self) -> str:
+        f, z = self.f, self.zone_counts()
+        if z.published:
+            return f("province.zones_published", total=f.int(z.published_total), province=self.name, year=self.year,
+                     n=z.n_in_data, **z.published, **{f"in_{k}": v for k, v in z.in_data.items()})
+        return f("province.zones_in_data", n=z.n_in_data, total=self._regencies, province=self.name, year=self.year,
+                 **z.in_data)
+
+    def changed(self) -> HTML:
+        """What changed since the previous assessment of its kab/kota: the published zone counts of both
+        years when graded alike, else the zone moves of those labelled in both years in the data; across
+        a change of method, only that the years are not comparable."""
+        f, before = self.f, self.previous_year
+        if before is None:
+            return changed_box(f, [])
+        if not self.selection.comparable:
+            return changed_box(f, [break_sentence(f, before, self.year)])
+        published = findings_change.count_move(self.selection.aggregates, before, self.year, self.code, "kabkota")
+        if published:
+            return changed_box(f, [count_move_sentence(f, published)])
+        both = set(self._before.loc[self._before["zone"].notna(), "entity_code"]) & set(
+            self.listed.loc[self.listed["zone"].notna(), "entity_code"])
+        if not both:
+            return changed_box(f, [])
+        moves = national.zone_moves(pd.concat([self._before, self.listed]), before, self.year)
+        return changed_box(f, [moves_sentence(f, moves, before, self.year)])
 
     def map(self) -> Image:
         """The province's kab/kota coloured by their published label of the year and named, none overlapping."""
@@ -159,7 +196,7 @@ class ProvinceReport(View):
         else:
             shown = ranking_table(self.ranking_frame(), f, f"{where}, {self.year} (n = {len(self.kabkota)})",
                                   note=sample_sentence(f, self.selection.aggregates, self.year),
-                                  sources=self.data.entity_sources, here=self.here)
+                                  sources=self.data.entity_sources, here=self.here, ranked=self.quotable)
         return joined(shown, self.label_only_table())
 
     def label_only_frame(self) -> pd.DataFrame:
@@ -208,6 +245,8 @@ class ProvinceReport(View):
         if self._no_change():
             return paragraphs(self._no_change())
         both = self.change_frame()
+        if both.empty:  # no kab/kota with a score in both years: one sentence, not a header-only table
+            return paragraphs(f("province.change_none", from_year=self.previous_year, year=self.year))
         frame = pd.DataFrame({
             f("col.entity"): entity_links(self.here, both.rename(columns={"to_year": "year"})),
             str(self.previous_year): [f.num(v) for v in both["score_before"]],

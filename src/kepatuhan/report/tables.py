@@ -55,12 +55,16 @@ def entity_links(here: str, rows: pd.DataFrame) -> list[Link | str]:
 
 
 def ranking_table(frame: pd.DataFrame, f: Formatter, caption: str, highlight: str | None = None,
-                  note: str = "", sources: pd.DataFrame | None = None, here: str = "") -> HTML:
+                  note: str = "", sources: pd.DataFrame | None = None, here: str = "",
+                  ranked: bool = True) -> HTML:
     """A `ranking_frame` in words: a score whose sources disagreed is starred, an inferred opini marked;
-    from the page `here`, each name links to its report."""
+    from the page `here`, each name links to its report.
+
+    With `ranked` False (the data hold too thin a part of the group, `findings.rank_quotable`) the rows
+    keep their order by score but the rank column is left out, so that no rank is quoted from it."""
     marks = opinion_marks(f, frame, sources) if sources is not None else [""] * len(frame)
     shown = pd.DataFrame({
-        f("col.rank"): frame["rank"].astype(str),
+        **({f("col.rank"): frame["rank"].astype(str)} if ranked else {}),
         f("col.entity"): entity_links(here, frame),
         f("col.score"): [f.num(v) + (" *" if c else "") for v, c in zip(frame["score"], frame["conflict"],
                                                                        strict=True)],

@@ -25,6 +25,11 @@ class Section:
     parts: tuple[Callable[[], object], ...]
 
 
+def empty(item) -> bool:
+    """True for an output that shows nothing (an HTML fragment without markup)."""
+    return isinstance(item, HTML) and not (item.data or "").strip()
+
+
 def pick(kind: str, name: str, known: dict):
     """`known[name]`, or a ReportError that names what exists (`show('nope')`, `frame('foo')`)."""
     if name not in known:
@@ -49,9 +54,10 @@ class View:
         Every notebook cell costs the build a kernel round trip (~7 ms of CPU); a cell per section keeps
         the notebook readable and the report cheap. Each part stays a method of its own, for an analyst."""
         section = pick("section", name, {s.name: s for s in self.sections()})
-        shown = [self.section(section.heading)] if section.heading else []
-        shown += [part() for part in section.parts]
-        display(*(item for item in shown if item is not None))
+        parts = [item for item in (part() for part in section.parts) if item is not None and not empty(item)]
+        if not parts:  # a section with nothing to show is left out, heading and all
+            return
+        display(*([self.section(section.heading)] if section.heading else []), *parts)
 
     def frame(self, name: str, *arguments) -> pd.DataFrame:
         """The DataFrame behind one table of the report (`frames()` lists them), for an analyst."""

@@ -115,15 +115,21 @@ def set_words(f: Formatter, set_name: str, province: str = "") -> str:
 def rank_sentence(f: Formatter, rank: findings.Rank, year: int, province: str = "") -> str:
     where = set_words(f, rank.set_name, province)
     if rank.rank is None:
-        return f("finding.rank_too_few", set=where, n=rank.n, year=year, need=findings.MIN_COMPARABLE)
+        return f("finding.rank_too_few", set=where, n=rank.n, year=year, need=findings.MIN_QUOTED_RANK)
     notes = []
-    if rank.sampled:
+    if rank.sampled and rank.quotable:  # an unquoted rank names the sample in its coverage
         notes.append(f("finding.rank_sampled", sampled=f.int(rank.sampled), set=where, year=year))
     if rank.label_only:
         kind = "opinion" if maps.label_kind(year) == "opinion" else "label"
         notes.append(f(f"finding.rank_label_only.{kind}", n=f.int(rank.label_only), set=where))
-    sentence = f("finding.rank", rank=rank.rank, n=rank.n, set=where, year=year,
-                 percentile=f.int(round(rank.percentile)), notes="".join("; " + n for n in notes))
+    if not rank.quotable:  # too thin a part of the group: its coverage and the position against the median
+        size = rank.sampled or rank.assessed or rank.group_size
+        coverage = (f("finding.rank_coverage.of", n=rank.n, size=f.int(size), set=where) if size
+                    else f("finding.rank_coverage.n", n=rank.n, set=where))
+        return f(f"finding.rank_position.{findings.median_position(rank)}", year=year, coverage=coverage,
+                 median=f.num(rank.median), notes=" (" + "; ".join(notes) + ")" if notes else "")
+    sentence = f("finding.rank_quoted", rank=rank.rank, n=rank.n, set=where, year=year,
+                 notes=" (" + "; ".join(notes) + ")" if notes else "")
     if rank.assessed:
         sentence += " " + f("finding.rank_assessed", assessed=f.int(rank.assessed), set=where, year=year)
     return sentence
