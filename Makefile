@@ -67,7 +67,7 @@ serve: ## Preview reports/ as a web site on http://127.0.0.1:8000/ (PORT=… to 
 
 SITE ?= reports
 AUDIT_PORT ?= 8765
-AUDIT_PAGES ?= index.html en/index.html entity/17.02/2024.html province/17/2024.html national/2025.html methodology.html
+AUDIT_PAGES ?= index.html en/index.html entity/17.02/2024.html province/17/2024.html national/2025.html ranking/2024/kabupaten.html methodology.html
 LIGHTHOUSE := .audit/node_modules/.bin/lighthouse
 CHROME_FLAGS := --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run
 
@@ -77,7 +77,7 @@ $(LIGHTHOUSE):
 
 export SCORES := const r = require(process.argv[1]); console.log(process.argv[2].padEnd(26), Object.values(r.categories).map(c => c.id + " " + Math.round(c.score * 100)).join("  "))
 
-audit: $(LIGHTHOUSE) ## Lighthouse (mobile) on six pages of reports/ (SITE=…) served on 127.0.0.1: scores per page
+audit: $(LIGHTHOUSE) ## Lighthouse (mobile) on seven pages of reports/ (SITE=…) served on 127.0.0.1: scores per page
 	@test -f $(SITE)/index.html || { echo "make: no $(SITE)/index.html; run make reports (or SITE=folder)" >&2; exit 1; }
 	@$(PYTHON) src/kepatuhan/serve.py $(AUDIT_PORT) --bind 127.0.0.1 --directory $(SITE) >/dev/null 2>&1 & server=$$!; \
 	trap "kill $$server" EXIT; sleep 1; \

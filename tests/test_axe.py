@@ -10,13 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from test_browser import ARGS, CHROMIUM
 
 from kepatuhan import build, dataset, geometry
 
 AXE = Path(__file__).resolve().parents[1] / ".audit" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["index.html", "en/index.html", "entity/17.02/2024.html", "province/17/2024.html", "national/2025.html",
-         "methodology.html"]
+         "ranking/2024/17/kabupaten.html", "ranking/2025/kabupaten.html", "methodology.html"]
 #: axe's impact levels that fail a page (minor and moderate ones are reported by `make audit`'s Lighthouse).
 FAILING = ("serious", "critical")
 
@@ -35,20 +34,10 @@ def audited_site(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
-
-
-def violations(chromium, path: Path, width: int) -> list[dict]:
+def violations(browser, path: Path, width: int) -> list[dict]:
     """axe's serious and critical violations on the page at `path`, seen `width` CSS pixels wide."""
     assert AXE.is_file(), f"{AXE} is missing: `make test` installs axe-core (npm install --prefix .audit)"
-    page = chromium.new_page(viewport={"width": width, "height": 844})
+    page = browser.new_page(viewport={"width": width, "height": 844})
     try:
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
@@ -63,20 +52,20 @@ def violations(chromium, path: Path, width: int) -> list[dict]:
 
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("name", PAGES)
-def test_no_serious_or_critical_accessibility_violation(audited_site, chromium, name, width):
+def test_no_serious_or_critical_accessibility_violation(audited_site, browser, name, width):
     assert (audited_site / name).is_file(), name
-    found = violations(chromium, audited_site / name, width)
+    found = violations(browser, audited_site / name, width)
     assert found == [], "\n".join(f"{v['impact']} {v['id']}: {v['help']} at {v['nodes']}" for v in found)
 
 
-def test_axe_finds_what_it_is_meant_to_find(audited_site, chromium):
+def test_axe_finds_what_it_is_meant_to_find(audited_site, browser):
     """The check can fail: an image without alt text and grey-on-white text are found in a copy of a page."""
     page = (audited_site / "methodology.html").read_text(encoding="utf-8")
     broken = page.replace("<main>", '<main><img src="x.png"><p style="color:#ccc">faint</p>', 1)
     assert broken != page
     (audited_site / "broken.html").write_text(broken, encoding="utf-8")
     try:
-        found = {v["id"] for v in violations(chromium, audited_site / "broken.html", 390)}
+        found = {v["id"] for v in violations(browser, audited_site / "broken.html", 390)}
     finally:
         (audited_site / "broken.html").unlink()
     assert {"image-alt", "color-contrast"} <= found
@@ -85,9 +74,9 @@ def test_axe_finds_what_it_is_meant_to_find(audited_site, chromium):
 @pytest.mark.parametrize("name, regions", [("province/17/2024.html", [("kabkota", "17")]),
                                            ("national/2025.html", [("kabkota", None), ("provinsi", None)]),
                                            ("entity/17.02/2024.html", [("kabkota", "17")])])
-def test_map_legends_are_page_text_readable_on_a_phone(audited_site, chromium, name, regions):
+def test_map_legends_are_page_text_readable_on_a_phone(audited_site, browser, name, regions):
     """Each map's legend is text right under its image, 12 px or more on a 390 px screen, each region counted once."""
-    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page = browser.new_page(viewport={"width": 390, "height": 844})
     try:
         page.goto((audited_site / name).as_uri())
         page.wait_for_load_state("load")

@@ -2,17 +2,12 @@
 
 import csv
 import io
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from kepatuhan import build, dataset
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-        "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 
 @pytest.fixture(scope="module")
@@ -32,17 +27,6 @@ def site(tmp_path_factory):
     manifest = {t.slug: {"status": "built"} for t in built}
     build.write_index(listed, out, data, manifest)
     return out, data, built, [t for t in listed if t.parameters["lang"] == "id"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian chromium is missing: `make chromium` (run by `make test`) installs it"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 def open_page(browser, path: Path):

@@ -393,7 +393,13 @@ def test_a_stop_while_the_landing_page_is_written_still_writes_it_and_the_summar
         return landing(*args, **kwargs)
 
     monkeypatch.setattr(site, "write_landing", interrupted_landing)
-    with pytest.raises(build.Interrupted) as stop:
-        build.run(tasks, tmp_path, data, workers=1, progress=False)
+    # As from a terminal: a test run started in the background of a shell without job control inherits
+    # SIGINT ignored, and the build rightly leaves an inherited ignored SIGINT ignored (nohup).
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(build.Interrupted) as stop:
+            build.run(tasks, tmp_path, data, workers=1, progress=False)
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     assert [o.status for o in stop.value.outcomes] == ["skipped"]
     assert tasks[0].slug + ".html" in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -19,13 +19,10 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import alive
+from conftest import ARGS, CHROMIUM, alive
 
 from kepatuhan import paths, query
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-        "--disable-component-update", "--disable-sync", "--disable-quic"]
 SRC = Path(__file__).resolve().parents[1] / "src"
 WAIT_MS = 240_000  # the longest any one step may take on a loaded machine before the test gives up
 YEAR, FIRST, SECOND = 2024, "Bengkulu", "Jambi"  # the notebook's defaults are Bengkulu, kab/kota, 2024

@@ -5,18 +5,12 @@ The site built here holds Rejang Lebong 2024, Bengkulu province 2024 and the nat
 and a crawl of the folder finds no link to an address the whole site would not have.
 """
 
-import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from kepatuhan import build, dataset, findings, grading, linkcheck, navigation, ranking
 from kepatuhan.messages import LANGS
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-        "--disable-component-update", "--disable-sync", "--disable-quic"]
 
 
 @pytest.fixture(scope="module")
@@ -142,17 +136,6 @@ def test_every_name_in_a_ranking_table_links_to_its_report(site, data):
 
 
 # -- a reader clicks through ------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian chromium is missing: `make chromium` installs it"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
-
 
 def test_a_reader_clicks_from_the_landing_page_through_province_nation_and_ranking_back(site, browser):
     page = browser.new_page()
