@@ -88,6 +88,13 @@ class Selection:
         """The rows of one section; a section the report does not read is an empty frame of its table."""
         return next((p.rows for p in self.parts if p.section == section), pd.DataFrame())
 
+    def entities(self) -> pd.DataFrame:
+        """Every entity row the report reads, once (its own years, its peers, the kab/kota its map colours…)."""
+        frames = [p.rows for p in self.parts if p.table == "entities"]
+        if not frames:
+            return pd.DataFrame(columns=["year", "entity_code", "entity_name", "entity_type"])
+        return pd.concat(frames).drop_duplicates(["entity_code", "year"])
+
     def has(self, section: str) -> bool:
         return any(p.section == section for p in self.parts)
 

@@ -126,7 +126,10 @@ class EntityReport(View):
                            high=f.num(fit.ci_high), n=fit.n, first=fit.years[0], last=fit.years[-1]))
         return joined(findings_block(f, f("entity.title", name=self.name, year=self.year),
                                      self.province_link() if self.province else "",
-                                     [i for i in items if i][:5]), self.changed())
+                                     [i for i in items if i][:5], self.sentence_links()), self.changed())
+
+    def sentence_links(self) -> dict[str, str]:
+        return self.name_links(self.here, self.selection.entities(), self.year)
 
     def province_link(self) -> Link:
         """"Provinsi Bengkulu" under the title, leading to the province's report of the year."""

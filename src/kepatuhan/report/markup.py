@@ -3,11 +3,14 @@ tables, figures and headings as IPython display objects, byte-stable from one bu
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 from IPython.display import HTML, Image
+from markupsafe import Markup, escape
 
 from .. import plots
 from ..messages import Formatter
@@ -93,9 +96,28 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def findings_block(f: Formatter, title: str, subtitle: str | Link, items: list[str]) -> HTML:
+def linked(text: str, links: Mapping[str, str]) -> Markup:
+    """`text` escaped, with every whole-word occurrence of a name in `links` made a link to its address.
+
+    Sentences come from the catalogue with names filled in as plain text; a reader who meets "Kabupaten
+    Kaur" in a finding should be one click from its report, as in the tables. Longer names win, so "Kota
+    Bengkulu" is not cut short by a shorter name inside it."""
+    if not links:
+        return escape(text)
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(links, key=len, reverse=True)))
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts += [escape(text[last:match.start()]),
+                  Markup('<a href="{}">{}</a>').format(links[match.group()], match.group())]
+        last = match.end()
+    return Markup("").join([*parts, escape(text[last:])])
+
+
+def findings_block(f: Formatter, title: str, subtitle: str | Link, items: list[str],
+                   links: Mapping[str, str] | None = None) -> HTML:
+    """The key findings, each sentence with the names of `links` leading to their reports."""
     return HTML(render("findings.html.j2", title=title, subtitle=subtitle, heading=f("findings.heading"),
-                       items=items))
+                       items=[linked(item, links or {}) for item in items]))
 
 
 def nothing() -> HTML:

@@ -10,6 +10,7 @@ from IPython.display import HTML, Image
 
 from .. import compare, dataset, findings_change, geometry, grading, maps, names, national, plots, selection
 from ..errors import ReportError
+from ..navigation import report_slug
 from ..query.groups import reading
 from . import national_sample
 from .changes import break_sentence, changed_box, count_move_sentence, green_words
@@ -109,7 +110,8 @@ class NationalReport(View):
         e = e[e["year"] == self.year]
         items.append(f("national.coverage_year", n=len(e), year=self.year, scored=int(e["score"].notna().sum()),
                        labels=int(e["score"].isna().sum())))
-        return joined(findings_block(f, f("national.title", year=self.year), "", [i for i in items if i][:5]),
+        links = self.name_links(report_slug("national", "", self.year), e, self.year)
+        return joined(findings_block(f, f("national.title", year=self.year), "", [i for i in items if i][:5], links),
                       self.changed())
 
     def changed(self) -> HTML:

@@ -112,7 +112,9 @@ class ProvinceReport(View):
         if change:
             items.append(change)
         return joined(findings_block(f, f("province.title", province=self.name, year=self.year), "",
-                                     [i for i in items if i][:5]), self.changed())
+                                     [i for i in items if i][:5],
+                                     self.name_links(self.here, self.selection.entities(), self.year)),
+                      self.changed())
 
     @property
     def quotable(self) -> bool:

@@ -12,6 +12,7 @@ from IPython.display import HTML, display
 from .. import maps
 from ..errors import ReportError
 from ..messages import Formatter
+from ..navigation import href, report_slug
 from .markup import nothing, paragraphs, render
 
 
@@ -58,6 +59,18 @@ class View:
         if not parts:  # a section with nothing to show is left out, heading and all
             return
         display(*([self.section(section.heading)] if section.heading else []), *parts)
+
+    #: Entity types whose names in a sentence lead to their own report (a province's name is left to the
+    #: breadcrumb and subtitle, which lead to the province-wide report rather than the pemprov's).
+    LINKED_TYPES = ("kabupaten", "kota", "kementerian", "lembaga")
+
+    def name_links(self, here: str, rows: pd.DataFrame, year: int) -> dict[str, str]:
+        """{name: relative address} of the entities of `rows` in `year` (every entity-year in the data has a
+        report), except the page `here` itself: what a finding's names lead to."""
+        rows = rows[(rows["year"] == year) & rows["entity_type"].isin(self.LINKED_TYPES)]
+        links = {str(name): report_slug("entity", str(code), year)
+                 for name, code in zip(rows["entity_name"], rows["entity_code"], strict=True)}
+        return {name: href(here, target) for name, target in links.items() if target != here}
 
     def frame(self, name: str, *arguments) -> pd.DataFrame:
         """The DataFrame behind one table of the report (`frames()` lists them), for an analyst."""
