@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from kepatuhan import build, findings, findings_change, grading, messages
+from kepatuhan import build, dataset, findings, findings_change, grading, messages
 from kepatuhan.report import EntityReport, NationalReport, ProvinceReport, view
 
 
@@ -215,3 +215,37 @@ def test_a_section_with_nothing_to_show_is_left_out_heading_and_all(shipped, mon
     report.show("trend")
     assert shown and "Perbandingan" not in " ".join(_text(i) for i in shown if hasattr(i, "data")
                                                    and isinstance(i.data, str))
+
+
+def test_an_entity_without_any_score_has_no_observed_change():
+    from kepatuhan import trend
+
+    data = dataset.load()
+    e = data.entities
+    scored = set(e.loc[e["score"].notna(), "entity_code"])
+    code = sorted(set(e["entity_code"]) - scored)[0]  # known only by published labels
+    series = trend.entity_series(e, code)
+    assert series.empty
+    assert findings_change.score_observed(series, int(e.loc[e["entity_code"] == code, "year"].max())) is None
+
+
+def _label_only_entities(e):
+    scored = set(e.loc[e["score"].notna(), "entity_code"])
+    return e[~e["entity_code"].isin(scored)]
+
+
+@pytest.mark.parametrize("shape", ["no score in any year", "a ministry or agency", "a 2025 label"])
+def test_every_part_of_an_entity_report_runs_for_each_shape_of_entity(shape):
+    """800 of the site's reports once failed in one part (an entity with no score at all): run every part
+    of a report of each shape the data holds, not only of well-covered kabupaten."""
+    from kepatuhan import report
+
+    e = dataset.load().entities
+    rows = {"no score in any year": _label_only_entities(e),
+            "a ministry or agency": e[e["entity_type"].isin(["kementerian", "lembaga"])],
+            "a 2025 label": e[(e["year"] == 2025) & e["score"].isna()]}[shape]
+    row = rows.sort_values(["entity_code", "year"]).iloc[0]
+    view = report.open_entity(str(row["entity_code"]), int(row["year"]), "id")
+    for section in view.sections():
+        for part in section.parts:
+            part()

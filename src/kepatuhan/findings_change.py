@@ -53,8 +53,8 @@ def green_share_observed(counts: pd.DataFrame, year: int) -> Observed | None:
 def score_observed(series: pd.DataFrame, year: int) -> Observed | None:
     """An entity's scores from the first scored year of `year`'s method up to `year` (None below two)."""
     rows = series[(series["year"] <= year) & series["score"].notna()]
-    rows = rows[[grading.same_scheme(int(y), year) for y in rows["year"]]]
-    return observed(rows.set_index("year")["score"])
+    same = pd.Series([grading.same_scheme(int(y), year) for y in rows["year"]], index=rows.index, dtype=bool)
+    return observed(rows[same].set_index("year")["score"])  # a boolean Series: an empty list would pick columns
 
 
 def trend_line_stated(n_years: int) -> bool:
