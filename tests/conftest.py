@@ -20,6 +20,12 @@ def shipped():
     return dataset.build()
 
 
+@pytest.fixture(scope="module")
+def data():
+    """The dataset as reports read it (processed tables, rebuilt when stale), one per test module."""
+    return dataset.load()
+
+
 @pytest.fixture(scope="session")
 def names(shipped):
     return shipped.names

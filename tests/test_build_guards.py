@@ -8,14 +8,9 @@ import sys
 import nbformat
 import pytest
 
-from kepatuhan import build, cli, dataset, files, runners, worker
+from kepatuhan import build, cli, files, runners, worker
 from kepatuhan.errors import DataError
 from kepatuhan.notebooks import notebook_path
-
-
-@pytest.fixture(scope="module")
-def data():
-    return dataset.load()
 
 
 @pytest.fixture(scope="module")

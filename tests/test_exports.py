@@ -19,11 +19,6 @@ MAIN = ("entities", "units", "aggregates")
 
 
 @pytest.fixture(scope="module")
-def data():
-    return dataset.load()
-
-
-@pytest.fixture(scope="module")
 def downloads(tmp_path_factory, data):
     out = tmp_path_factory.mktemp("site")
     site.write_downloads(out, data)

@@ -9,13 +9,8 @@ and a crawl of the folder finds no link to an address the whole site would not h
 import pandas as pd
 import pytest
 
-from kepatuhan import build, dataset, findings, grading, linkcheck, navigation, ranking
+from kepatuhan import build, findings, grading, linkcheck, navigation, ranking
 from kepatuhan.messages import LANGS
-
-
-@pytest.fixture(scope="module")
-def data():
-    return dataset.load()
 
 
 @pytest.fixture(scope="module")
