@@ -17,7 +17,7 @@ import io
 import posixpath
 from pathlib import Path
 
-from .files import atomic_write_bytes
+from .files import atomic_write_bytes, write_if_changed
 
 SOURCE_DIR = Path(__file__).parent / "templates" / "assets"
 #: Where the shared files live, relative to the reports folder.
@@ -123,7 +123,6 @@ def write_shared(out: Path) -> list[Path]:
     written = []
     for name, source in ((STYLESHEET, SOURCE_DIR / "kepatuhan.css"), (FAVICON, SOURCE_DIR / "favicon.svg")):
         content, target = source.read_bytes(), out / name
-        if not (target.is_file() and target.read_bytes() == content):
-            atomic_write_bytes(target, content)
+        write_if_changed(target, content)
         written.append(target)
     return written

@@ -50,6 +50,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """`atomic_write_bytes` unless the file already holds exactly `data` (an unchanged page keeps its
+    time stamp, so a host or an rsync sees nothing new). Returns whether it wrote."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    atomic_write_bytes(path, data)
+    return True
+
+
 def remove_stale_temp_files(folder: Path) -> list[Path]:
     """Delete the temp files a killed write of ours left in `folder` (not below it); others stay."""
     removed = []

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, FileSystemLoader
 
-from .files import atomic_write_bytes
+from .files import atomic_write_bytes, write_if_changed
 from .lock import BUILD_DIR
 from .messages import LANGS, Formatter, lang_root
 from .sharing import absolute
@@ -102,8 +102,7 @@ def write_compressed(out: Path, enabled: bool = True) -> list[Path]:
         if len(packed) >= len(content):
             twin.unlink(missing_ok=True)
             continue
-        if not (twin.is_file() and twin.read_bytes() == packed):
-            atomic_write_bytes(twin, packed)
+        write_if_changed(twin, packed)
         kept.append(twin)
     return kept
 

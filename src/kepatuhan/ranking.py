@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import findings, grading, navigation
 from .errors import DataError, Problem
-from .files import atomic_write_bytes
+from .files import atomic_write_bytes, write_if_changed
 from .guards import resolved
 from .messages import LANGS, Formatter, lang_root, twin
 from .navigation import RankingPage, href
@@ -209,8 +209,7 @@ def write_rankings(out: Path, data, tasks: list, data_dir: str = "", state: Path
             if not resolved(target).is_relative_to(resolved(out)):  # a code from the data leading elsewhere
                 raise DataError([Problem(str(out), None, "", f"ranking page {name!r} would be written outside "
                                                              "the reports folder; refusing")])
-            if not target.is_file() or hashlib.sha256(target.read_bytes()).digest() != hashlib.sha256(content).digest():
-                atomic_write_bytes(target, content)
+            if write_if_changed(target, content):
                 written.append(target)
     if stamp is not None:
         atomic_write_bytes(stamp, key.encode())
