@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import build, dataset, paths
+from . import build, dataset, paths, runners
 
 K = 20
 #: The hand loop runs on every HAND_EVERY-th report of the site sample (both languages, every kind).
@@ -135,7 +135,7 @@ def warm_floor(tasks: list[build.Task]) -> float:
     """Median seconds per report of (notebook code in one warm interpreter + HTML export), in a fresh process."""
     import json
 
-    return statistics.median(json.loads(_in_fresh_interpreter(WARM_FLOOR_CODE, [build._task_dict(t) for t in tasks])))
+    return statistics.median(json.loads(_in_fresh_interpreter(WARM_FLOOR_CODE, [runners.task_dict(t) for t in tasks])))
 
 
 BUILD_CODE = """

@@ -123,7 +123,7 @@ def export(nb, task: dict, header: dict, embed: bool = False) -> tuple[bytes, di
     Parameters
     ----------
     nb : the executed notebook (its PNG outputs are replaced by palette PNGs).
-    task : slug, parameters and title of the report (`build._task_dict`).
+    task : slug, parameters and title of the report (`runners.task_dict`).
     header : data version, package version, data date and, optionally, `base_url`.
     embed : inline the stylesheet and the figures: one self-contained file, nothing else to write.
 
