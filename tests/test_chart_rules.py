@@ -148,6 +148,30 @@ def test_a_chart_gives_the_same_png_and_svg_bytes_every_time(shipped):
         assert a.svg.startswith(b"<?xml") and b"<dc:date>" not in a.svg
 
 
+def test_a_chart_svg_keeps_every_word_and_every_coordinate_to_a_hundredth_of_a_point(shipped):
+    import io
+    import re
+    import xml.etree.ElementTree as ET
+
+    import matplotlib
+
+    def words(svg: bytes) -> list:
+        return [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+
+    def numbers(svg: bytes) -> list[float]:
+        return [float(n) for n in re.findall(rb"-?\d+\.\d+", svg)]
+
+    for fig in _figures(shipped):
+        trimmed, buffer = plots.to_svg(fig), io.BytesIO()
+        with matplotlib.rc_context({**plots.RC, "svg.fonttype": "none"}):  # matplotlib's own, untrimmed
+            fig.savefig(buffer, format="svg", metadata=plots.SVG_METADATA)
+        full = buffer.getvalue()
+        assert words(full) and words(trimmed) == words(full)
+        drawn, exact = numbers(trimmed), numbers(full)
+        assert len(drawn) == len(exact) and max(abs(a - b) for a, b in zip(drawn, exact, strict=True)) < 0.01
+        assert len(trimmed) < 0.9 * len(full)
+
+
 def _output(image) -> dict:
     data, metadata = image._repr_mimebundle_()
     return {"output_type": "display_data", "data": data, "metadata": metadata}
