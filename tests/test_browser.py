@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,7 +30,9 @@ def site(tmp_path_factory):
     return out, data, built, [t for t in listed if t.parameters["lang"] == "id"]
 
 
-def open_page(browser, path: Path):
+def open_page(browser, path: Path, search: bool = True):
+    """A page in a new tab; on a landing page (unless `search` is False) the search index is loaded as a
+    reader's first touch of a control loads it, and the tab waits until every row is in."""
     page = browser.new_page()
     seen = {"requests": [], "errors": []}
     page.on("request", lambda request: seen["requests"].append(request.url))
@@ -37,6 +40,9 @@ def open_page(browser, path: Path):
     page.on("pageerror", lambda error: seen["errors"].append(str(error)))
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
+    if search and page.query_selector("#kp-search"):
+        page.focus("#kp-search")
+        page.wait_for_selector("#reports[data-rows=all]", state="attached")
     return page, seen
 
 
@@ -66,6 +72,55 @@ def test_landing_page_loads_offline_and_its_links_resolve(site, browser):
     assert all(Path(urlparse(link).path).is_file() for link in everything if link.startswith("file:")
                and "#" not in link), [link for link in everything if not Path(urlparse(link).path).exists()]
     assert _local_only(seen["requests"]) == [] and seen["errors"] == []
+
+
+def test_the_landing_page_opens_with_its_first_page_and_loads_the_search_only_when_used(site, browser):
+    out, data, _, listed = site
+    page, seen = open_page(browser, out / "index.html", search=False)
+    index = [u for u in seen["requests"] if "search-index.js" in u]
+    assert index == [] and page.get_attribute("#reports", "data-rows") == "page"  # nothing but the page itself
+    written = page.eval_on_selector_all("#reports tbody tr", "rows => rows.map(r => r.dataset.code)")
+    text = (out / "search-index.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    every = [row[index["fields"].index("code")] for row in index["rows"]]
+    assert len(every) == len(listed) and 0 < len(written) == min(50, len(every)) and written == every[:50]
+    page.fill("#kp-search", "Rejang Lebong")  # typed at once: applied when the rows arrive
+    page.wait_for_selector("#reports[data-rows=all]", state="attached")
+    rejang = [t for t in listed if t.meta["code"] == "17.02"]
+    assert _visible(page, "data-code") == ["17.02"] * len(rejang) and len(rejang) >= 4
+    assert len([u for u in seen["requests"] if "search-index.js" in u]) == 1 and seen["errors"] == []
+
+
+def test_a_missing_search_index_is_said_and_the_first_page_stays(site, browser, tmp_path):
+    import shutil
+
+    out = site[0]
+    copy = tmp_path / "site"
+    shutil.copytree(out, copy)
+    (copy / "search-index.js").unlink()
+    page, _ = open_page(browser, copy / "index.html", search=False)
+    before = _visible(page, "data-code")
+    page.fill("#kp-search", "Rejang Lebong")
+    page.wait_for_function("() => document.getElementById('kp-count').textContent.includes('search-index.js')")
+    assert _visible(page, "data-code") == before and before
+
+
+def test_a_name_with_markup_stays_text_in_the_rows_the_search_builds(site, browser, tmp_path):
+    _, data, _, _ = site
+    name = '<img src=x onerror="window.hit=1">&<b>'
+    hostile = [build.Task("entity", f"entity/99.99/{y}", "entity_report", {}, "t",
+                          {"name": name, "type": "kota", "province": "<i>P</i>", "year": y, "score": 50.0,
+                           "zone": "merah", "category": "D", "code": "99.99"}) for y in range(1990, 2050)]
+    (tmp_path / "entity/99.99").mkdir(parents=True)
+    (tmp_path / "entity/99.99/2000.html").write_text("<html></html>")
+    build.write_index(hostile, tmp_path, data, {"entity/99.99/2000": {"status": 'built"><script>window.hit=2'}})
+    page, seen = open_page(browser, tmp_path / "index.html")
+    page.fill("#kp-search", "99.99")
+    cells = page.eval_on_selector_all("#reports tbody tr", "rows => rows.map(r => r.cells[0].textContent)")
+    assert len(cells) == 50 and all(c.startswith(name) for c in cells)  # more than a page: rows the script built
+    assert page.query_selector("#reports img, #reports b, #reports i") is None
+    assert page.evaluate("() => window.hit") is None
+    assert [e for e in seen["errors"] if "ERR_FILE_NOT_FOUND" not in e] == []  # only the favicon is not written
 
 
 @pytest.mark.parametrize("spelling", ["Pemkab Rejang Lebong", "Kab. Rejang", "kabupaten rejang lebong", "17.02"])

@@ -13,7 +13,7 @@ import time
 import pytest
 from conftest import alive
 
-from kepatuhan import build, dataset
+from kepatuhan import build, dataset, landing
 
 FAILING = "province/17/2022"
 
@@ -97,7 +97,9 @@ def test_second_run_skips_unchanged_and_retries_the_failed(own_copy):
 def test_index_lists_every_report_and_escapes(built, tmp_path):
     out, data, tasks, _ = built
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count("<tr data-kind=") == len(tasks)
+    search = (out / "search-index.js").read_text(encoding="utf-8")
+    assert index.count("<tr data-kind=") == min(len(tasks), landing.PAGE_ROWS)  # the first page; the rest on use
+    assert len(json.loads(search[search.index("(") + 1:search.rindex(")")])["rows"]) == len(tasks)
     assert "<script src=" not in index
     # a name with markup from the data is shown as text, never as markup
     hostile = build.Task("entity", "entity/99.99/2024", "entity_report", {}, "t",
@@ -110,8 +112,8 @@ def test_index_lists_every_report_and_escapes(built, tmp_path):
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;&lt;b&gt;" in page
     assert "&lt;i&gt;P&lt;/i&gt;" in page
     assert "<img" not in page and "<b>" not in page and "<i>" not in page
-    # the page's own script, five JSON data blocks (names from the data only as escaped JSON) and the JSON-LD
-    assert page.count("<script") == 7 and page.count('<script type="application/json"') == 5
+    # the page's own script, its words as JSON and the JSON-LD; the names travel in search-index.js as JSON
+    assert page.count("<script") == 3 and page.count('<script type="application/json"') == 1
     assert page.count('<script type="application/ld+json">') == 1
 
 
@@ -126,9 +128,9 @@ def test_a_filtered_build_keeps_every_report_in_the_index(own_copy):
         assert [o.status for o in build.run(one, out, data, workers=1, progress=False)] == ["skipped"]
     finally:
         (out / "kept-aside.html").rename(out / f"{gone}.html")
-    index = (out / "index.html").read_text(encoding="utf-8")
-    table = index[index.index('<template id="kp-rows">'):index.index("</template>")]  # the table's rows
-    listed = set(re.findall(r'<a href="([^"]+)\.html"', table))
+    index = (out / "search-index.js").read_text(encoding="utf-8")  # every row of the landing table
+    value = json.loads(index[index.index("(") + 1:index.rindex(")")])
+    listed = {row[value["fields"].index("href")][:-len(".html")] for row in value["rows"]} - {""}
     assert len(on_disk) >= 3 and listed == on_disk - {gone} and set(manifest) >= listed
 
 
@@ -379,20 +381,18 @@ def test_ctrl_c_while_workers_start_is_quiet_and_prints_the_summary(tmp_path):
 
 def test_a_stop_while_the_landing_page_is_written_still_writes_it_and_the_summary(tmp_path, monkeypatch):
     """Issue 20, item 12: a Ctrl-C during the last step (the landing pages) no longer loses them."""
-    from kepatuhan import site
-
     data = dataset.load()
     tasks = build.plan(data, only="entity", entity="17.02", year=2024, langs=("id",))
     assert [o.status for o in build.run(tasks, tmp_path, data, workers=1, progress=False)] == ["built"]
     (tmp_path / "index.html").unlink()
-    landing = site.write_landing
+    write_landing = landing.write_landing
 
     def interrupted_landing(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGINT)  # delivered at the next bytecode, in the middle of this step
         time.sleep(0)
-        return landing(*args, **kwargs)
+        return write_landing(*args, **kwargs)
 
-    monkeypatch.setattr(site, "write_landing", interrupted_landing)
+    monkeypatch.setattr(landing, "write_landing", interrupted_landing)
     # As from a terminal: a test run started in the background of a shell without job control inherits
     # SIGINT ignored, and the build rightly leaves an inherited ignored SIGINT ignored (nohup).
     inherited = signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -80,10 +80,10 @@ def test_no_score_difference_is_shown_across_a_method_break(data):
 
 def _full_site_addresses(data) -> set[str]:
     """Every page the whole site has: the full plan's reports and the ranking pages, in both languages."""
-    pages = {f"{t.slug}.html" for t in build.plan(data)}
-    pages |= {f"{p.path(lang)}.{ext}" for p in navigation.available(data.entities) for lang in LANGS
-              for ext in ("html", "csv")}
-    return pages
+    plan, ranked = build.plan(data), navigation.available(data.entities)
+    pages = {f"{t.slug}.html" for t in plan} | {f"{p.path(lang)}.html" for p in ranked for lang in LANGS}
+    # a CSV is written once, below the reports folder, for both languages
+    return pages | {f"{build.report_path(*t.subject, LANGS[0])}.csv" for t in plan} | {f"{p.slug}.csv" for p in ranked}
 
 
 def test_a_crawl_finds_no_link_to_an_address_the_full_site_lacks(site, data):
@@ -94,7 +94,9 @@ def test_a_crawl_finds_no_link_to_an_address_the_full_site_lacks(site, data):
     assert unknown == []
     pages = {p.relative_to(site).as_posix() for p in linkcheck.site_pages(site)}
     assert {"ranking/2024/kabupaten.html", "ranking/2024/17/kabupaten.html", "en/ranking/2024/lembaga.html"} <= pages
-    assert (site / "ranking/2024/kabupaten.csv").is_file() and (site / "en/ranking/2024/kabupaten.csv").is_file()
+    assert (site / "ranking/2024/kabupaten.csv").is_file() and not (site / "en/ranking/2024/kabupaten.csv").exists()
+    english = (site / "en/ranking/2024/kabupaten.html").read_text(encoding="utf-8")
+    assert 'href="../../../ranking/2024/kabupaten.csv"' in english  # the one CSV, shared with the Indonesian page
 
 
 def test_the_crawl_reports_a_missing_page_and_a_missing_anchor(tmp_path):

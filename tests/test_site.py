@@ -8,7 +8,8 @@ import zipfile
 import pytest
 from conftest import write_small_data
 
-from kepatuhan import build, dataset, exports, findings, names, paths, site
+from kepatuhan import build, dataset, exports, findings, landing, landing_search, names, paths, site
+from kepatuhan.messages import Formatter
 
 #: SYNTHETIC changes made to a temporary copy of data/ only, never to the shipped data.
 SYNTHETIC_URL = "https://example.org/synthetic-test-row"
@@ -129,6 +130,9 @@ def test_each_page_links_its_twin_its_years_its_csv_and_carries_citation_tags(tw
     years = sorted(int(y) for y in data.entities.loc[data.entities["entity_code"] == "17.02", "year"])
     assert [int(y) for y in re.findall(r'<a href="(\d{4})\.html">', page)] == [y for y in years if y != 2024]
     assert 'href="2024.csv"' in page and 'name="citation_title"' in page and 'name="DC.title"' in page
+    # one CSV for both languages: the English page links the file beside the Indonesian page, none of its own
+    assert 'href="../../../entity/17.02/2024.csv"' in english and not (out / "en/entity/17.02/2024.csv").exists()
+    assert not list((out / "en").rglob("*.csv"))
     assert data.release == (dataset.paths.data_root() / "RELEASE").read_text().strip()  # cited, hash beside it
     assert f'content="{data.release} (hash {data.version})"' in page
     latest = int(data.entities["year"].max())
@@ -172,7 +176,7 @@ def test_downloads_hold_the_whole_dataset_with_credits(two_builds):
 
 def test_search_keys_follow_the_name_rules_and_the_alias_table():
     data = dataset.load()
-    keys = site.search_keys(data)
+    keys = landing_search.search_keys(data)
     assert names.split_name("Pemkab Rejang Lebong") == ("kabupaten", "rejanglebong")
     assert "rejang lebong" in keys["17.02"]
     for alias, code in zip(data.aliases["alias"], data.aliases["code"], strict=True):
@@ -235,7 +239,7 @@ def test_the_codebook_describes_every_column_and_states_the_dataset_licence():
 
 def test_headline_counts_the_latest_year_against_the_published_total():
     data = dataset.load()
-    figures = site.headline(data, site.Formatter("en"))
+    figures = landing.headline(data, Formatter("en"))
     latest = int(data.entities["year"].max())
     rows = data.entities[data.entities["year"] == latest]
     a = data.aggregates

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import __version__, assets, dataset, errors, navigation, paths, publish, ranking, site
 from .errors import DataError, Problem
-from .files import atomic_write_bytes, remove_stale_temp_files
+from .files import atomic_write_bytes, remove_stale_temp_files, write_if_changed
 from .guards import resolved
 from .interrupts import interrupts as handled_interrupts
 from .lock import BUILD_DIR, build_lock, cannot_write
@@ -83,7 +83,7 @@ class Task:
         """Where the page links: its twin in each other language, its CSV, the other years of its subject."""
         lang = self.parameters.get("lang", LANGS[0])
         return {"twins": [[other, twin(self.slug, lang, other) + ".html"] for other in LANGS if other != lang],
-                "csv": self.slug + ".csv",
+                "csv": csv_path(*self.subject),
                 "years": [[y, report_path(self.kind, self.code, y, lang) + ".html"]
                           for y in self.meta.get("years", [])],
                 "nav": self.meta.get("nav", {})}
@@ -111,6 +111,17 @@ def report_path(kind: str, code: str, year: int, lang: str) -> str:
     """The stable slug of a report: entity/17.02/2024, province/17/2024, national/2024 (en/… in English)."""
     tail = f"national/{year}" if kind == "national" else f"{kind}/{code}/{year}"
     return lang_root(lang) + tail
+
+
+def csv_path(kind: str, code: str, year: int) -> str:
+    """Where a report's CSV goes, below the reports folder: once for both languages (entity/17.02/2024.csv),
+    since its rows are the same selection in either; the English page links the one file."""
+    return report_path(kind, code, year, LANGS[0]) + ".csv"
+
+
+def report_files(out: Path, task: Task) -> tuple[Path, Path]:
+    """(page, CSV) of a report in the reports folder `out`: what must be on disk for it to count as built."""
+    return output_path(out, task.slug), output_path(out, report_path(*task.subject, LANGS[0])).with_suffix(".csv")
 
 
 def _province_years(pemda, data: dataset.Dataset):
@@ -301,8 +312,15 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
                 assets.write_figures(out, result.get("figures", {}))  # before the page that links them
             except OSError as exc:
                 raise cannot_write(out / assets.IMAGE_DIR, exc) from None
-            write(output_path(out, task.slug), result["html"])
-            write(output_path(out, task.slug).with_suffix(".csv"), site.csv_bytes(site.shown_rows(data, *task.subject)))
+            page, csv = report_files(out, task)
+            write(page, result["html"])
+            own = page.with_suffix(".csv")  # where an English CSV of builds before 2026.12 lay
+            try:  # the twin language's report may have written the same bytes already
+                write_if_changed(csv, site.csv_bytes(site.shown_rows(data, *task.subject)))
+                if own != csv:
+                    own.unlink(missing_ok=True)
+            except OSError as exc:
+                raise cannot_write(csv, exc) from None
             outcome = Outcome(task.slug, "built", round(result["seconds"], 2))
         else:
             failed = ""
@@ -333,7 +351,7 @@ def _run_locked(tasks, out, data, workers, force, scheduler, progress, timeout, 
         hashes = digests(tasks, data)
         for task in tasks:
             entry = manifest.get(task.slug, {})
-            if not force and up_to_date(entry, hashes[task.slug], output_path(out, task.slug)) \
+            if not force and up_to_date(entry, hashes[task.slug], report_files(out, task)) \
                     and entry.get("options", {}) == options \
                     and all((out / name).is_file() for name in entry.get("figures", [])):
                 outcomes.append(Outcome(task.slug, "skipped"))

@@ -61,12 +61,7 @@ def read_manifest(path: Path) -> dict:
     return {}
 
 
-def report_files(page: Path) -> tuple[Path, ...]:
-    """Every file one report consists of: its page and its CSV download."""
-    return page, page.with_suffix(".csv")
-
-
-def up_to_date(entry: dict, digest: str, page: Path) -> bool:
-    """A report is up to date when its record says built from the same inputs and all its files are there."""
-    return entry.get("hash") == digest and entry.get("status") == "built" \
-        and all(p.is_file() for p in report_files(page))
+def up_to_date(entry: dict, digest: str, files: tuple[Path, ...]) -> bool:
+    """A report is up to date when its record says built from the same inputs and all its `files` (its page
+    and its CSV, `build.report_files`) are there."""
+    return entry.get("hash") == digest and entry.get("status") == "built" and all(p.is_file() for p in files)

@@ -59,7 +59,7 @@ def not_found(base_url: str) -> bytes:
 
 
 #: The files given a gzip twin: text, which compresses (PNG, Parquet and XLSX already are compressed).
-COMPRESSED = (".html", ".css", ".csv", ".json", ".svg", ".xml", ".txt")
+COMPRESSED = (".html", ".css", ".csv", ".js", ".json", ".svg", ".xml", ".txt")
 
 
 def gzip_bytes(content: bytes) -> bytes:

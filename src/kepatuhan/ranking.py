@@ -149,7 +149,7 @@ def page_context(page: RankingPage, frame: pd.DataFrame, lang: str, all_pages: s
             "years": [{"year": p.year, "href": href(here, p.slug), "current": p == page} for p in siblings],
             "kinds": [{"text": f(f"set.type.{p.entity_type}"), "href": href(here, p.slug), "current": p == page}
                       for p in kinds],
-            "csv": page.slug.rsplit("/", 1)[-1] + ".csv", "index": root + "index.html",
+            "csv": _up(lang) + root + page.slug + ".csv", "index": root + "index.html",
             "methodology": root + "methodology.html", "stylesheet": _up(lang) + root + "assets/kepatuhan.css",
             "favicon": _up(lang) + root + "favicon.svg",
             "twins": [{"lang": o, "label": f(f"site.lang.{o}"),
@@ -187,7 +187,7 @@ def write_rankings(out: Path, data, tasks: list, data_dir: str = "", state: Path
 
     all_pages = navigation.available(data.entities)
     chosen = pages_for(tasks, all_pages)
-    names = [f"{p.path(lang)}.{ext}" for p in chosen for lang in LANGS for ext in ("html", "csv")]
+    names = [f"{p.path(lang)}.html" for p in chosen for lang in LANGS] + [f"{p.slug}.csv" for p in chosen]
     key = hashlib.sha256("\n".join([data.citable_version, data.version, code_digest(), reference_digest(data_dir),
                                      *names]).encode()).hexdigest()
     stamp = state / "rankings.sha256" if state is not None else None
@@ -202,14 +202,16 @@ def write_rankings(out: Path, data, tasks: list, data_dir: str = "", state: Path
         province = str(provinces.get(page.province_code, "")) if page.province_code else ""
         for lang in LANGS:
             files[f"{page.path(lang)}.html"] = page_html(page_context(page, frame, lang, all_pages, province))
-            if lang != LANGS[0]:
-                files[f"{page.path(lang)}.csv"] = files[f"{page.slug}.csv"]
+        # None: an English copy of the CSV, as builds before 2026.12 wrote one (the English page links the one)
+        files |= {f"{page.path(lang)}.csv": None for lang in LANGS[1:]}
         for name, content in files.items():
             target = out / name
             if not resolved(target).is_relative_to(resolved(out)):  # a code from the data leading elsewhere
                 raise DataError([Problem(str(out), None, "", f"ranking page {name!r} would be written outside "
                                                              "the reports folder; refusing")])
-            if write_if_changed(target, content):
+            if content is None:
+                target.unlink(missing_ok=True)
+            elif write_if_changed(target, content):
                 written.append(target)
     if stamp is not None:
         atomic_write_bytes(stamp, key.encode())

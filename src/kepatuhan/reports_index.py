@@ -40,7 +40,7 @@ def _index_entries(tasks: list, out: Path, manifest: dict) -> list:
 
 
 def write_index(tasks: list, out: Path, data, manifest: dict, base_url: str = "") -> None:
-    """The landing page of each language (site.write_landing) over every report of the manifest still on disk.
+    """The landing page of each language (landing.write_landing) over every report of the manifest still on disk.
 
     Parameters
     ----------
@@ -53,7 +53,7 @@ def write_index(tasks: list, out: Path, data, manifest: dict, base_url: str = ""
     manifest : dict
         The build record, with earlier builds' reports.
     """
-    from . import grading, site
+    from . import grading, landing
 
     opinions = {b.opinion for s in grading.default_schemes().schemes for bs in s.band_sets for b in bs.bands
                 if b.opinion}  # the page words an opini by its catalogue key: only a known level is shown
@@ -76,5 +76,5 @@ def write_index(tasks: list, out: Path, data, manifest: dict, base_url: str = ""
             "status": str(manifest.get(task.slug, {}).get("status", "")),
             "built": (out / f"{task.slug}.html").is_file()})
     reports.sort(key=lambda r: (-(r["year"] or 0), KINDS.index(r["kind"]), r["province"], r["name"], r["slug"]))
-    site.write_landing(out, data, reports, out / BUILD_DIR, base_url)
+    landing.write_landing(out, data, reports, out / BUILD_DIR, base_url)
 

@@ -1,12 +1,9 @@
-"""The report site around the reports: the landing page, the data behind each report, downloads, citation.
+"""The data around the reports: what each report's CSV holds, the downloads, the digests a rebuild compares.
 
 A report's CSV holds the rows it reads and whether it is rebuilt depends on exactly those rows (with
 their sources and conflicts and its year's aggregates): both come from its `selection`, the one
 definition its view draws on too, so a change elsewhere in the data leaves it alone.
-The landing page of each language is one Jinja2 page with its rows in HTML and the name normalisation
-rules and the search keys of `landing_search` (names and aliases, service units, names with no report) as
-JSON, so its search understands "Pemkab Rejang Lebong", "Kab. Rejang", "Central Java", "Bogor Regency",
-"Kemenkeu", "Puskesmas" or "17.02" from file:// with no network.
+The landing page around them is `landing`.
 """
 
 from __future__ import annotations
@@ -17,12 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, dataset, grading, landing_search, names, paths, selection
+from . import dataset, paths, selection
 from .files import atomic_write_bytes
-from .landing_search import search_keys  # noqa: F401  (the landing page's keys, reached as site.search_keys)
-from .messages import LANGS, Formatter, lang_root
+from .messages import Formatter
 
-TEMPLATES_DIR = Path(__file__).parent / "templates" / "site"
 DOWNLOADS = "downloads"
 #: The columns of a report's CSV, in order: what was shown, and where it was published.
 CSV_COLUMNS = ("section", "year", "code", "name", "type", "province", "score", "zone", "category", "opinion",
@@ -222,118 +217,3 @@ def downloads_readme(data: dataset.Dataset) -> str:
         lines.append("")
     lines += [f("site.readme.data_licence"), "", f("site.readme.licences"), ""]
     return "\n".join(lines)
-
-
-# -- the landing page -----------------------------------------------------------------------------
-
-def headline(data: dataset.Dataset, f: Formatter) -> dict:
-    """Figures of the latest year: results in the data per type and zone, beside the published count."""
-    e, a = data.entities, data.aggregates
-    year = int(e["year"].max())
-    rows = e[e["year"] == year]
-    national = a[(a["year"] == year) & a["scope_code"].isna()]
-    published = national[national["measure"].isin(["assessed", "sampled"]) & (national["entity_type"] != "all")]
-    published = dict(zip(published["entity_type"], published["count"].astype(int), strict=True))
-    table = []
-    for entity_type, group in rows.groupby("entity_type"):
-        zones = group["zone"].value_counts()
-        table.append({"type": f(f"site.types.{entity_type}"), "n": int(len(group)),
-                      "scored": int(group["score"].notna().sum()),
-                      "of": published.get(entity_type), "zones": {z: int(zones.get(z, 0)) for z in
-                                                                  ("hijau", "kuning", "merah")}})
-    total = national[national["entity_type"].eq("all") & national["measure"].isin(["assessed", "sampled"])]
-    measure = "sampled" if "sampled" in set(national["measure"]) else "assessed"
-    return {"year": year, "n": int(len(rows)), "of": int(total["count"].iloc[0]) if len(total) else None,
-            "measure": measure, "rows": table}
-
-
-def landing_head(data: dataset.Dataset, lang: str, links: dict, n: int, base_url: str = "") -> dict:
-    """Description, favicon, canonical, hreflang, share tags and the JSON-LD `Dataset` of a landing page."""
-    from . import sharing
-
-    f = Formatter(lang)
-    path = lang_root(lang) + "index.html"
-    url = sharing.absolute(base_url, path) if base_url else ""
-    text = f("site.description", n=f.int(n))
-    downloads = [{"@type": "DataDownload", "encodingFormat": "text/csv" if href.endswith(".csv") else
-                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  "contentUrl": sharing.absolute(base_url, href[len(links["up"]):]) if base_url else href}
-                 for name, href in sorted(links["downloads"].items()) if name != "readme"]
-    dataset_ld = {"@context": "https://schema.org", "@type": "Dataset", "name": f("site.heading"),
-                  "description": f("site.intro"), "inLanguage": lang, "version": data.version,
-                  "isAccessibleForFree": True, "creator": {"@type": "Organization", "name": "kepatuhan"},
-                  "license": f("page.licence"), "distribution": downloads,
-                  "temporalCoverage": "/".join(str(y) for y in (int(data.entities["year"].min()),
-                                                                 int(data.entities["year"].max())))}
-    if url:
-        dataset_ld["url"] = url
-    twins = [(other, lang_root(other) + "index.html") for other in LANGS if other != lang]
-    return {"description": text, "canonical": url, "favicon": links["up"] + "favicon.svg",
-            "alternates": sharing.alternates(base_url, path, lang, twins), "dataset": dataset_ld,
-            "share_tags": [dict(t, content="website") if t["name"] == "og:type" else t
-                           for t in sharing.share_tags(f, f("site.title"), text, url, "", lang)]}
-
-
-def landing_html(entries: list[dict], data: dataset.Dataset, lang: str, links: dict, base_url: str = "") -> bytes:
-    from jinja2 import Environment, FileSystemLoader
-
-    f = Formatter(lang)
-    years = sorted({e["year"] for e in entries if e["year"]}, reverse=True)
-    provinces = sorted({(e["province_code"], e["province"]) for e in entries if e["province"]})
-    types = sorted({e["type"] for e in entries if e["type"]})
-    rules = {"prefixes": [list(p) for p in names._PREFIXES], "suffixes": [list(p) for p in names._SUFFIXES]}
-    levels = [b.opinion for s in grading.default_schemes().schemes for bs in s.band_sets for b in bs.bands
-              if b.opinion]
-    present = {e["opinion"] for e in entries if e.get("opinion")}
-    opinions = [o for o in dict.fromkeys(levels) if o in present] + sorted(present - set(levels))
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True)
-    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    page = env.get_template("index.html.j2").render(
-        f=f, lang=lang, entries=entries, years=years, provinces=provinces, types=types, rules=rules,
-        keys=landing_search.search_keys(data), units=landing_search.unit_keys(data),
-        absent=landing_search.absent_regions(data), opinions=opinions, headline=headline(data, f), links=links,
-        opinion_words={o: f(f"site.opinion.{o}") for o in opinions},
-        version=data.version,
-        package=__version__, zones=("hijau", "kuning", "merah"),
-        head=landing_head(data, lang, links, len(entries), base_url),
-        categories=sorted({e["category"] for e in entries if e["category"]}))
-    return page.encode("utf-8")
-
-
-def rankings_on_disk(out: Path, lang: str) -> dict:
-    """The national ranking pages of the latest year that has any on disk: {year, pages: [[label, href]]}."""
-    from .navigation import RANKED_TYPES, RankingPage
-
-    root = out / lang_root(lang) / "ranking"
-    years = sorted((int(p.name) for p in root.glob("*") if p.name.isdigit()), reverse=True) if root.is_dir() else []
-    f = Formatter(lang)
-    for year in years:
-        pages = [RankingPage(year, t) for t in RANKED_TYPES if (root / str(year) / f"{t}.html").is_file()]
-        if pages:
-            return {"year": year, "pages": [[f(f"set.type.{p.entity_type}"), p.slug + ".html"] for p in pages]}
-    return {}
-
-
-def write_landing(out: Path, data: dataset.Dataset, reports: list[dict], state: Path | None = None,
-                  base_url: str = "") -> list[Path]:
-    """reports/index.html and reports/en/index.html, each listing that language's reports on disk."""
-    downloads = write_downloads(out, data, state)
-    written = []
-    for lang in LANGS:
-        root = lang_root(lang)
-        up = "../" * root.count("/")
-        mine = [r for r in reports if r["lang"] == lang]
-        for r in mine:
-            r["href"] = r["slug"][len(root):] + ".html"
-            r["csv"] = r["slug"][len(root):] + ".csv" if (out / f"{r['slug']}.csv").is_file() else ""
-        links = {"downloads": {k: up + v for k, v in downloads.items()}, "up": up,
-                 "methodology": "methodology.html",
-                 "national": next((r["href"] for r in sorted(mine, key=lambda r: -(r["year"] or 0))
-                                   if r["kind"] == "national"), ""),
-                 "twins": {other: up + lang_root(other) + "index.html" for other in LANGS if other != lang},
-                 "rankings": rankings_on_disk(out, lang)}
-        target = out / root / "index.html"
-        atomic_write_bytes(target, landing_html(mine, data, lang, links, base_url))
-        written.append(target)
-    return written
-
