@@ -387,3 +387,15 @@ def test_the_phone_layout_shows_every_column_of_a_row(site, browser):
         if text:
             assert visible and right <= 390 and header in label, (header, text, label)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_in_print_a_caption_stays_with_its_table_and_the_citation_is_never_split(site, browser):
+    out = site[0]
+    page, _ = open_page(browser, out / "entity/17.02/2024.html")
+    page.emulate_media(media="print")
+    captions = page.eval_on_selector_all("figure.kp-table figcaption",
+                                         "cs => cs.map(c => getComputedStyle(c).breakAfter)")
+    footer = page.eval_on_selector_all(".kp-footer p", "ps => ps.map(p => getComputedStyle(p).breakInside)")
+    assert captions and set(captions) == {"avoid"} and footer and set(footer) == {"avoid"}
+    page.emulate_media(media="screen")
+    assert page.eval_on_selector("figure.kp-table figcaption", "c => getComputedStyle(c).breakAfter") == "auto"
