@@ -131,3 +131,13 @@ def test_every_figure_is_offered_for_download_charts_also_as_svg(site):
             assert (out / "entity/17.02" / svg.group(1)).resolve().name == \
                 hashlib.sha256(content).hexdigest()[:assets.NAME_DIGITS] + ".svg"
     assert with_svg == len(figures) - 1  # every figure but the locator map is a chart
+
+
+def test_an_english_csv_left_by_an_earlier_build_is_removed_and_the_one_csv_kept(site):
+    out, data, tasks = site
+    english = [t for t in tasks if t.parameters["lang"] == "en"]
+    stale = out / "en/entity/17.02/2024.csv"
+    stale.write_bytes((out / "entity/17.02/2024.csv").read_bytes())  # as builds before 2026.12 wrote it
+    assert [o.status for o in build.run(english, out, data, workers=1, force=True, progress=False)] == ["built"]
+    assert not stale.exists() and (out / "entity/17.02/2024.csv").is_file()
+    assert 'href="../../../entity/17.02/2024.csv"' in (out / "en" / PAGE).read_text(encoding="utf-8")
