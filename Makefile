@@ -96,5 +96,6 @@ geometry: $(STAMP) ## Rebuild data/reference/boundaries/ from SOURCE=DIR (a chec
 	@$(BIN)/kepatuhan geometry --source "$(SOURCE)"
 
 clean: ## Remove built reports and processed tables (raw data is never touched)
-	@rm -rf reports/*.html reports/entity reports/province reports/national reports/.build reports/en \
-	  reports/assets reports/downloads reports/favicon.svg reports/robots.txt reports/sitemap.xml data/processed/*.csv data/processed/*.json
+	@rm -rf reports/*.html reports/*.gz reports/search-index.js reports/entity reports/province reports/national \
+	  reports/ranking reports/.build reports/en reports/assets reports/downloads reports/favicon.svg reports/robots.txt \
+	  reports/sitemap.xml data/processed/*.csv data/processed/*.json data/processed/*.parquet

@@ -5,6 +5,7 @@ The site built here holds Rejang Lebong 2024, Bengkulu province 2024 and the nat
 and a crawl of the folder finds no link to an address the whole site would not have.
 """
 
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -167,3 +168,20 @@ def test_ranking_rows_are_the_frame_rows(data):
     back = pd.read_csv(pd.io.common.StringIO(text), dtype={"entity_code": str})
     assert back["entity_code"].tolist() == frame["entity_code"].tolist()
     assert list(back.columns) == list(ranking.CSV_COLUMNS)
+
+
+def test_make_clean_leaves_only_what_git_keeps(site, tmp_path):
+    """Everything a build writes (ranking pages, the search index, gzip twins included) goes; the README stays."""
+    import shutil
+    import subprocess
+
+    from kepatuhan import publish
+
+    root = Path(__file__).resolve().parents[1]
+    copy = tmp_path / "project"
+    shutil.copytree(site, copy / "reports")
+    publish.write_compressed(copy / "reports")
+    (copy / "reports/README.md").write_text("kept\n")
+    assert {"ranking", "search-index.js", "index.html.gz"} <= {p.name for p in (copy / "reports").iterdir()}
+    subprocess.run(["make", "-s", "-f", str(root / "Makefile"), "clean"], cwd=copy, check=True)
+    assert [p.relative_to(copy).as_posix() for p in copy.rglob("*")] == ["reports", "reports/README.md"]
