@@ -29,9 +29,10 @@ from .guards import resolved
 from .interrupts import interrupts as handled_interrupts
 from .lock import BUILD_DIR, build_lock, cannot_write
 from .manifest import read_manifest, up_to_date
-from .messages import LANGS, Formatter, lang_root, twin
+from .messages import LANGS, Formatter, twin
 from .notebooks import notebook_path
 from .page import write_methodology
+from .report_paths import csv_path, output_path, report_files, report_path
 from .reports_index import KINDS, write_index
 from .runners import run_dask, run_pool
 from .worker import DEFAULT_TIMEOUT
@@ -105,23 +106,6 @@ def _code(value, what: str, source: str) -> str:
     if fault is None:
         return value
     raise DataError([Problem(source, None, what, f"{fault}; refusing to build a report path from it")])
-
-
-def report_path(kind: str, code: str, year: int, lang: str) -> str:
-    """The stable slug of a report: entity/17.02/2024, province/17/2024, national/2024 (en/… in English)."""
-    tail = f"national/{year}" if kind == "national" else f"{kind}/{code}/{year}"
-    return lang_root(lang) + tail
-
-
-def csv_path(kind: str, code: str, year: int) -> str:
-    """Where a report's CSV goes, below the reports folder: once for both languages (entity/17.02/2024.csv),
-    since its rows are the same selection in either; the English page links the one file."""
-    return report_path(kind, code, year, LANGS[0]) + ".csv"
-
-
-def report_files(out: Path, task: Task) -> tuple[Path, Path]:
-    """(page, CSV) of a report in the reports folder `out`: what must be on disk for it to count as built."""
-    return output_path(out, task.slug), output_path(out, report_path(*task.subject, LANGS[0])).with_suffix(".csv")
 
 
 def _province_years(pemda, data: dataset.Dataset):
@@ -236,15 +220,6 @@ def _data_dir(tasks: list[Task]) -> str:
 def _data_date(data: dataset.Dataset) -> str:
     """The date of the data for a citation: its latest assessment year."""
     return str(int(data.entities["year"].max())) if len(data.entities) else ""
-
-
-def output_path(out: Path, slug: str) -> Path:
-    """Where a report goes; a slug that would land outside `out` (`..`, a symlink) is refused."""
-    target = out / f"{slug}.html"
-    if not resolved(target).is_relative_to(resolved(out)):
-        raise DataError([Problem(str(out), None, "", f"report {slug!r} would be written outside the reports "
-                                                     "folder; refusing")])
-    return target
 
 
 def run(tasks: list[Task], out: Path, data: dataset.Dataset, workers: int | None = None, force: bool = False,
